@@ -1,0 +1,25 @@
+// Thread-count policy for every OpenMP kernel of the core.
+//
+// One process-wide setting (an atomic, so it is safe to read from worker threads): OpenMP's own
+// omp_set_num_threads() is per calling thread, so a value set on the JS main thread would not reach a
+// libuv worker running an async fit. Kernels pass thread_count() in a num_threads() clause and only go
+// parallel when the work is large enough to pay for the fork/join (parallel_worth_it).
+#pragma once
+#include <cstdint>
+
+namespace stepsearch::core {
+
+// Threads a kernel may use: setThreads(n) if called, else OMP_NUM_THREADS / omp_get_max_threads().
+int thread_count();
+// n >= 1; 0 restores the default.
+void set_thread_count(int n);
+
+// Below this many scalar multiply-adds a parallel region costs more than it saves (measured: a fork/join on
+// this 2-core machine is a few microseconds, i.e. ~1e4 flops).
+constexpr std::int64_t kParallelMinWork = 32768;
+
+inline int threads_for(std::int64_t work) {
+  return work < kParallelMinWork ? 1 : thread_count();
+}
+
+}  // namespace stepsearch::core
