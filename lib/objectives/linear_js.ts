@@ -1,0 +1,717 @@
+/**
+ * The pure-TypeScript twin of the built-in linear objectives (logistic, least squares, softmax) over dense
+ * and CSR data (design.md §3, spec §3.2, team rules "Objective definitions"). It mirrors
+ * native/core/{stable_math,linear_model_common,linear_model,data_matrix,dense_kernels}.hpp line for line
+ * where possible, so the two backends agree to rounding:
+ *
+ *   f(w) = (1/m) Σ_{i∈rows} ℓ(z_i, y_i) + (l2/2)‖w‖²,   z_i = x_i·w (K scores per row for softmax)
+ *
+ * - Every kernel is one fused pass over the selected rows (margin, loss, slope, update while the row is hot).
+ * - Margins z of the last point are kept and reused only for a bit-identical point (design.md §4: keyed on
+ *   the point, never on call order). A miss copies x first and kernels read the copy, so an output array may
+ *   alias the caller's x, as in the native PointCache.
+ * - Loss sums are compensated (double-double) and the mean is corrected, as native CompensatedSum: for
+ *   logistic regression f(0) = log 2 exactly.
+ * - A point, direction or step with a NaN/±Infinity entry evaluates to NaN (f = NaN, NaN-filled outputs)
+ *   instead of throwing, as the native wrapper does, so a method meeting an overflowing trial point can
+ *   reject it (spec §0 NaN/Inf policy).
+ * - Scratch is preallocated in the constructor: no call allocates memory proportional to n (along() does:
+ *   each line owns its z and X·d, as a native LinearLine does).
+ */
+import type { DataMatrix } from '../data';
+import { checkFloat64Array, checkNumber, isAllFinite, toRowIndices } from '../errors';
+import type { Backend, LineFunction, Objective } from './objective';
+
+/** The built-in losses: names shared with the native backend and the CLI. */
+export type LinearLoss = 'logistic' | 'least-squares' | 'softmax';
+
+// ---------------------------------------------------------------------------------------------------------
+// Stable scalar pieces (spec §3.2), mirroring native/core/stable_math.hpp.
+
+/** log σ(t), piecewise, with full relative accuracy and no overflow (spec §3.2). */
+export function logSigmoid(t: number): number {
+  if (t < -33) return t;
+  if (t < -18) return t - Math.exp(t);
+  // For −18 ≤ t < 0 the spec's −log1p(e^{−t}) is written as the equal t − log1p(e^t): no cancellation.
+  if (t < 0) return t - Math.log1p(Math.exp(t));
+  if (t < 37) return -Math.log1p(Math.exp(-t));
+  return -Math.exp(-t);
+}
+
+/** σ(t) − b for a label b ∈ {0, 1}, with no e^{|t|} formed (spec §3.2). */
+export function sigmoidMinus(t: number, b: number): number {
+  if (t < 0) {
+    const e = Math.exp(t);
+    return ((1 - b) * e - b) / (1 + e);
+  }
+  const e = Math.exp(-t);
+  return (1 - b - b * e) / (1 + e);
+}
+
+/** σ(t)(1 − σ(t)) = e/(1 + e)² with e = e^{−|t|}: the logistic Hessian weight, accurate for large |t|. */
+export function sigmoidCurvature(t: number): number {
+  const e = Math.exp(-Math.abs(t));
+  const s = 1 + e;
+  return e / (s * s);
+}
+
+/** The logistic loss (1 − b)t − log σ(t) (spec §3.2). */
+export function logisticLoss(t: number, b: number): number {
+  return (1 - b) * t - logSigmoid(t);
+}
+
+/** Second result of {@link logisticLossAndSlope} (a module slot: no allocation per row). */
+let slopeSlot = 0;
+
+/**
+ * The logistic loss and (in `slopeSlot`) its derivative σ(t) − b, sharing one exponential (same branches as
+ * logSigmoid and sigmoidMinus; native logistic_loss_and_slope).
+ */
+function logisticLossAndSlope(t: number, b: number): number {
+  if (t < 0) {
+    const e = Math.exp(t);
+    slopeSlot = ((1 - b) * e - b) / (1 + e);
+    // (1 − b)t − log σ(t) = −b·t + log1p(e^t).
+    const log1pE = t < -33 ? 0 : t < -18 ? e : Math.log1p(e);
+    return -b * t + log1pE;
+  }
+  const e = Math.exp(-t);
+  slopeSlot = (1 - b - b * e) / (1 + e);
+  const log1pE = t >= 37 ? e : Math.log1p(e);
+  return (1 - b) * t + log1pE;
+}
+
+/** Stable log Σ_k e^{s[off+k]} for k < K (subtract the max; spec §3.2 for softmax). */
+export function logSumExp(s: Float64Array, off: number, K: number): number {
+  let m = s[off];
+  for (let k = 1; k < K; k++) if (s[off + k] > m) m = s[off + k];
+  let acc = 0;
+  for (let k = 0; k < K; k++) acc += Math.exp(s[off + k] - m);
+  return m + Math.log(acc); // acc ≥ 1: the max term is e^0
+}
+
+/**
+ * p = softmax(s[off..off+K)) and returns log Σ_k e^{s_k} (stable: the max is subtracted; native
+ * softmax_and_lse).
+ */
+export function softmaxAndLse(s: Float64Array, off: number, K: number, p: Float64Array): number {
+  let m = s[off];
+  for (let k = 1; k < K; k++) if (s[off + k] > m) m = s[off + k];
+  let acc = 0;
+  for (let k = 0; k < K; k++) acc += p[k] = Math.exp(s[off + k] - m);
+  const inv = 1 / acc;
+  for (let k = 0; k < K; k++) p[k] *= inv;
+  return m + Math.log(acc);
+}
+
+const SPLITTER = 134217729; // 2^27 + 1, Dekker's split constant
+
+/**
+ * A double-double running sum (Knuth's TwoSum per addition), native CompensatedSum. Keeps the mean of up to
+ * millions of losses correctly rounded in practice (f(0) = log 2 exactly for logistic regression).
+ */
+export class CompensatedSum {
+  /** Leading part of the sum. */
+  hi = 0;
+  /** Trailing part: the rounding errors of the additions so far. */
+  lo = 0;
+
+  /** Back to 0. */
+  reset(): void {
+    this.hi = 0;
+    this.lo = 0;
+  }
+
+  /** Adds v (TwoSum: the rounding error goes to lo). */
+  add(v: number): void {
+    const s = this.hi + v;
+    const bp = s - this.hi;
+    this.lo += this.hi - (s - bp) + (v - bp);
+    this.hi = s;
+  }
+
+  /** (hi + lo)/n with the division's remainder carried (one correction step; native uses an FMA). */
+  mean(n: number): number {
+    const h = this.hi + this.lo;
+    const l = this.lo - (h - this.hi);
+    let q = h / n;
+    if (!Number.isFinite(q) || !Number.isFinite(h)) return q;
+    // h − q·n exactly (what fma(−q, n, h) gives): p + err = q·n exactly (Dekker's TwoProduct), h − p is exact
+    // by Sterbenz's lemma (p ≈ h), and the remainder of a correctly rounded quotient is representable.
+    const p = q * n;
+    const qa = SPLITTER * q;
+    const qh = qa - (qa - q);
+    const ql = q - qh;
+    const na = SPLITTER * n;
+    const nh = na - (na - n);
+    const nl = n - nh;
+    const err = qh * nh - p + qh * nl + ql * nh + ql * nl;
+    const r = h - p - err + l;
+    q += r / n;
+    return q;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Row kernels (native data_matrix.hpp / dense_kernels.cpp). Dense rows start at `off` in row-major data.
+
+/** Σ_j a[off+j]·b[j], j < n, in 8 lanes combined pairwise (native dense_dot: same rounding). */
+function denseDot(a: Float64Array, off: number, b: Float64Array, n: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const o = off + j;
+    a0 += a[o] * b[j];
+    a1 += a[o + 1] * b[j + 1];
+    a2 += a[o + 2] * b[j + 2];
+    a3 += a[o + 3] * b[j + 3];
+    a4 += a[o + 4] * b[j + 4];
+    a5 += a[o + 5] * b[j + 5];
+    a6 += a[o + 6] * b[j + 6];
+    a7 += a[o + 7] * b[j + 7];
+  }
+  let s = a0 + a4 + (a2 + a6) + (a1 + a5 + (a3 + a7));
+  for (; j < n; j++) s += a[off + j] * b[j];
+  return s;
+}
+
+/** Σ_p values[p]·w[indices[p]] over row i, in two chains (native CSR row_dot: same rounding). */
+function csrDot(indptr: Int32Array, indices: Int32Array, values: Float64Array, i: number, w: Float64Array): number {
+  const e = indptr[i + 1];
+  let s0 = 0;
+  let s1 = 0;
+  let p = indptr[i];
+  for (; p + 2 <= e; p += 2) {
+    s0 += values[p] * w[indices[p]];
+    s1 += values[p + 1] * w[indices[p + 1]];
+  }
+  if (p < e) s0 += values[p] * w[indices[p]];
+  return s0 + s1;
+}
+
+/** Sum of the elements a[j] * b[j] (plain loop: native dot in linear_model_common.hpp). */
+function dot(a: Float64Array, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let j = 0; j < n; j++) s += a[j] * b[j];
+  return s;
+}
+
+/** True when a and b hold the same bits (Object.is: -0 ≠ 0, NaN = NaN), the cache key of design.md §4. */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  const n = a.length;
+  for (let j = 0; j < n; j++) if (!Object.is(a[j], b[j])) return false;
+  return true;
+}
+
+/** out[j] = out[j]/m + l2·w[j] (native finish_average). */
+function finishAverage(out: Float64Array, n: number, m: number, l2: number, w: Float64Array): void {
+  for (let j = 0; j < n; j++) out[j] = out[j] / m + l2 * w[j];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Built-in linear objective, TypeScript backend (`backend: 'js'`). Construct it through the public factories
+ * (`logistic`, `leastSquares`, `softmax`), which validate every argument; this constructor trusts them.
+ *
+ * Targets `y` are the kernel labels: b ∈ {0, 1} for logistic, real targets for least squares, class indices
+ * 0..K−1 (as doubles) for softmax. Softmax parameters are feature-major: w[j*K + k] (feature j, class k).
+ * X and y are held by reference and must not be modified while the objective is used (design.md §4).
+ */
+export class LinearObjectiveJs implements Objective {
+  /** Number of parameters: X.cols (K·X.cols for softmax). */
+  readonly dim: number;
+  /** Rows averaged over: X.rows, or the batch size of a mini-batch view. */
+  readonly numSamples: number;
+  /** Always 'js'. */
+  readonly backend: Backend = 'js';
+  /** Outputs per row: the class count for softmax, 1 otherwise. */
+  readonly classes: number;
+
+  private readonly isDense: boolean;
+  private readonly isLogistic: boolean;
+  private readonly isSoftmax: boolean;
+  private readonly cols: number;
+  private readonly data: Float64Array;
+  private readonly indptr: Int32Array;
+  private readonly indices: Int32Array;
+  private readonly values: Float64Array;
+  /** Selected rows (indices into the full data); the identity for the full objective. */
+  private readonly rows: Int32Array;
+  /** Margins (K per row) at cachedX, valid when cacheValid. */
+  private readonly z: Float64Array;
+  private readonly cachedX: Float64Array;
+  private cacheValid = false;
+  /** Scratch: a copy of v when hessVec's out aliases it; K-vectors for softmax. */
+  private readonly vCopy: Float64Array;
+  private readonly sK: Float64Array;
+  private readonly tK: Float64Array;
+  private readonly sum = new CompensatedSum();
+
+  /**
+   * @param loss which loss
+   * @param X data (validated)
+   * @param y kernel targets, length X.rows (validated and mapped, see the class comment)
+   * @param l2 L2 coefficient ≥ 0
+   * @param classes K for softmax (≥ 2), 1 otherwise
+   * @param rows mini-batch rows (validated indices into X), or undefined for all rows
+   */
+  constructor(
+    readonly loss: LinearLoss,
+    readonly X: DataMatrix,
+    readonly y: Float64Array,
+    readonly l2: number,
+    classes: number,
+    rows?: Int32Array,
+  ) {
+    this.classes = loss === 'softmax' ? classes : 1;
+    this.isSoftmax = loss === 'softmax';
+    this.isLogistic = loss === 'logistic';
+    this.isDense = X.kind === 'dense';
+    this.cols = X.cols;
+    this.dim = X.cols * this.classes;
+    const empty64 = new Float64Array(0);
+    const empty32 = new Int32Array(0);
+    this.data = X.kind === 'dense' ? X.data : empty64;
+    this.indptr = X.kind === 'csr' ? X.indptr : empty32;
+    this.indices = X.kind === 'csr' ? X.indices : empty32;
+    this.values = X.kind === 'csr' ? X.values : empty64;
+    if (rows === undefined) {
+      rows = new Int32Array(X.rows);
+      for (let i = 0; i < X.rows; i++) rows[i] = i;
+    }
+    this.rows = rows;
+    this.numSamples = rows.length;
+    this.z = new Float64Array(rows.length * this.classes);
+    this.cachedX = new Float64Array(this.dim);
+    this.vCopy = new Float64Array(this.dim);
+    this.sK = new Float64Array(this.classes);
+    this.tK = new Float64Array(this.classes);
+  }
+
+  // ---- argument checks (design.md §4: validate in TS) ----
+
+  private checkPoint(name: string, x: unknown): Float64Array {
+    return checkFloat64Array(name, x, this.dim);
+  }
+
+  private outArray(name: string, out: unknown): Float64Array {
+    return out === undefined ? new Float64Array(this.dim) : checkFloat64Array(name, out, this.dim);
+  }
+
+  // ---- row operations: the only place dense and CSR differ ----
+
+  private rowDot(i: number, w: Float64Array): number {
+    return this.isDense ? denseDot(this.data, i * this.cols, w, this.cols) : csrDot(this.indptr, this.indices, this.values, i, w);
+  }
+
+  /** g += alpha·x_i. */
+  private rowAxpy(i: number, alpha: number, g: Float64Array): void {
+    if (this.isDense) {
+      const data = this.data;
+      const n = this.cols;
+      const off = i * n;
+      for (let j = 0; j < n; j++) g[j] += alpha * data[off + j];
+    } else {
+      const indices = this.indices;
+      const values = this.values;
+      const e = this.indptr[i + 1];
+      for (let p = this.indptr[i]; p < e; p++) g[indices[p]] += alpha * values[p];
+    }
+  }
+
+  /** g += alpha·x_i⊙x_i. */
+  private rowSqAxpy(i: number, alpha: number, g: Float64Array): void {
+    if (this.isDense) {
+      const data = this.data;
+      const n = this.cols;
+      const off = i * n;
+      for (let j = 0; j < n; j++) g[j] += alpha * (data[off + j] * data[off + j]);
+    } else {
+      const indices = this.indices;
+      const values = this.values;
+      const e = this.indptr[i + 1];
+      for (let p = this.indptr[i]; p < e; p++) g[indices[p]] += alpha * (values[p] * values[p]);
+    }
+  }
+
+  /** out[off+k] = Σ_j x_ij w[j*K + k] for k < K: the K scores of row i (feature-major parameters). */
+  private rowScores(i: number, w: Float64Array, out: Float64Array, off: number): void {
+    // Class-outer loops keep each sum in a register; every s_k still adds its terms in increasing j, the
+    // order of the native feature-outer loop, so the results are the same.
+    const K = this.classes;
+    if (this.isDense) {
+      const data = this.data;
+      const n = this.cols;
+      const roff = i * n;
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += data[roff + j] * w[j * K + k];
+        out[off + k] = s;
+      }
+    } else {
+      const indices = this.indices;
+      const values = this.values;
+      const b = this.indptr[i];
+      const e = this.indptr[i + 1];
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let p = b; p < e; p++) s += values[p] * w[indices[p] * K + k];
+        out[off + k] = s;
+      }
+    }
+  }
+
+  /** g[j*K + k] += x_ij·c[k] (square: x_ij²·c[k]) for every stored entry of row i. */
+  private rowScatter(i: number, c: Float64Array, g: Float64Array, square: boolean): void {
+    // Class-outer loops (long inner loops); each g element still receives one addition per row, so the
+    // result is the native feature-outer loop's.
+    const K = this.classes;
+    if (this.isDense) {
+      const data = this.data;
+      const n = this.cols;
+      const roff = i * n;
+      for (let k = 0; k < K; k++) {
+        const ck = c[k];
+        if (square) for (let j = 0; j < n; j++) g[j * K + k] += data[roff + j] * data[roff + j] * ck;
+        else for (let j = 0; j < n; j++) g[j * K + k] += data[roff + j] * ck;
+      }
+    } else {
+      const indices = this.indices;
+      const values = this.values;
+      const b = this.indptr[i];
+      const e = this.indptr[i + 1];
+      for (let k = 0; k < K; k++) {
+        const ck = c[k];
+        if (square) for (let p = b; p < e; p++) g[indices[p] * K + k] += values[p] * values[p] * ck;
+        else for (let p = b; p < e; p++) g[indices[p] * K + k] += values[p] * ck;
+      }
+    }
+  }
+
+  // ---- the point-keyed margin cache (design.md §4) ----
+
+  private cacheHolds(x: Float64Array): boolean {
+    return this.cacheValid && sameBits(x, this.cachedX);
+  }
+
+  /** Makes z hold the margins at x (one pass over the rows on a miss). */
+  private ensureMargins(x: Float64Array): void {
+    if (this.cacheHolds(x)) return;
+    this.cacheValid = false;
+    this.cachedX.set(x);
+    const w = this.cachedX;
+    const rows = this.rows;
+    const z = this.z;
+    const m = rows.length;
+    if (this.isSoftmax) {
+      const K = this.classes;
+      for (let r = 0; r < m; r++) this.rowScores(rows[r], w, z, r * K);
+    } else {
+      for (let r = 0; r < m; r++) z[r] = this.rowDot(rows[r], w);
+    }
+    this.cacheValid = true;
+  }
+
+  // ---- Objective ----
+
+  /** f(x) (one pass over the rows, or none when the margins at x are cached). */
+  value(x: Float64Array): number {
+    this.checkPoint('x', x);
+    if (!isAllFinite(x)) return NaN;
+    this.ensureMargins(x);
+    const rows = this.rows;
+    const z = this.z;
+    const y = this.y;
+    const m = rows.length;
+    const sum = this.sum;
+    sum.reset();
+    if (this.isSoftmax) {
+      const K = this.classes;
+      for (let r = 0; r < m; r++) sum.add(logSumExp(z, r * K, K) - z[r * K + y[rows[r]]]);
+    } else if (this.isLogistic) {
+      for (let r = 0; r < m; r++) sum.add(logisticLoss(z[r], y[rows[r]]));
+    } else {
+      for (let r = 0; r < m; r++) {
+        const res = z[r] - y[rows[r]];
+        sum.add(0.5 * res * res);
+      }
+    }
+    const w = this.cachedX;
+    return sum.mean(m) + 0.5 * this.l2 * dot(w, w, this.dim);
+  }
+
+  /** f(x) and ∇f(x) into gradOut in one fused pass (margin, loss, slope, update per row). */
+  valueAndGradient(x: Float64Array, gradOut: Float64Array): number {
+    this.checkPoint('x', x);
+    checkFloat64Array('gradOut', gradOut, this.dim);
+    if (!isAllFinite(x)) {
+      gradOut.fill(NaN);
+      return NaN;
+    }
+    const hit = this.cacheHolds(x);
+    if (!hit) {
+      this.cacheValid = false;
+      this.cachedX.set(x); // kernels read the copy, so gradOut may alias x
+    }
+    const w = this.cachedX;
+    const rows = this.rows;
+    const z = this.z;
+    const y = this.y;
+    const m = rows.length;
+    const sum = this.sum;
+    sum.reset();
+    gradOut.fill(0);
+    if (this.isSoftmax) {
+      const K = this.classes;
+      const p = this.sK;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r];
+        const off = r * K;
+        if (!hit) this.rowScores(i, w, z, off);
+        const label = y[i];
+        const lse = softmaxAndLse(z, off, K, p);
+        sum.add(lse - z[off + label]);
+        p[label] -= 1; // ∂ℓ/∂s = p − e_y
+        this.rowScatter(i, p, gradOut, false);
+      }
+    } else {
+      const logistic = this.isLogistic;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r];
+        const zi = hit ? z[r] : (z[r] = this.rowDot(i, w));
+        let slope: number;
+        if (logistic) {
+          sum.add(logisticLossAndSlope(zi, y[i]));
+          slope = slopeSlot;
+        } else {
+          slope = zi - y[i];
+          sum.add(0.5 * slope * slope);
+        }
+        this.rowAxpy(i, slope, gradOut);
+      }
+    }
+    this.cacheValid = true;
+    finishAverage(gradOut, this.dim, m, this.l2, w);
+    return sum.mean(m) + 0.5 * this.l2 * dot(w, w, this.dim);
+  }
+
+  /** ∇f(x) (computed with the fused pass; written to `out` if given, else a new array). */
+  gradient(x: Float64Array, out?: Float64Array): Float64Array {
+    this.checkPoint('x', x);
+    const g = this.outArray('out', out);
+    this.valueAndGradient(x, g);
+    return g;
+  }
+
+  /**
+   * ∇²f(x)·v: logistic (1/m)XᵀDXv + l2·v with D = σ(z)(1−σ(z)); least squares (1/m)XᵀXv + l2·v; softmax per row
+   * p = softmax(s), t_k = Σ_j x_ij v[j*K+k], u = p⊙t − p(p·t), out[j*K+k] += x_ij u_k, then /m + l2·v.
+   */
+  hessVec(x: Float64Array, v: Float64Array, out?: Float64Array): Float64Array {
+    this.checkPoint('x', x);
+    checkFloat64Array('v', v, this.dim);
+    const o = this.outArray('out', out);
+    if (!isAllFinite(x) || !isAllFinite(v)) return o.fill(NaN);
+    if (o.buffer === v.buffer && o.byteOffset < v.byteOffset + v.byteLength && v.byteOffset < o.byteOffset + o.byteLength) {
+      this.vCopy.set(v); // out aliases v: read a copy (native hess_vec does the same)
+      v = this.vCopy;
+    }
+    if (!this.isLogistic && !this.isSoftmax) {
+      o.fill(0);
+      const rows = this.rows;
+      const m = rows.length;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r];
+        this.rowAxpy(i, this.rowDot(i, v), o); // constant curvature 1
+      }
+      finishAverage(o, this.dim, m, this.l2, v);
+      return o;
+    }
+    this.ensureMargins(x);
+    o.fill(0);
+    const rows = this.rows;
+    const z = this.z;
+    const m = rows.length;
+    if (this.isSoftmax) {
+      const K = this.classes;
+      const p = this.sK;
+      const t = this.tK;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r];
+        softmaxAndLse(z, r * K, K, p);
+        this.rowScores(i, v, t, 0);
+        let pt = 0;
+        for (let k = 0; k < K; k++) pt += p[k] * t[k];
+        for (let k = 0; k < K; k++) t[k] = p[k] * (t[k] - pt); // u = p⊙t − p(p·t)
+        this.rowScatter(i, t, o, false);
+      }
+    } else {
+      for (let r = 0; r < m; r++) {
+        const i = rows[r];
+        const a = this.rowDot(i, v);
+        this.rowAxpy(i, sigmoidCurvature(z[r]) * a, o);
+      }
+    }
+    finishAverage(o, this.dim, m, this.l2, v);
+    return o;
+  }
+
+  /**
+   * diag ∇²f(x): logistic (1/m)Σ σ(1−σ)x_ij² + l2; least squares (1/m)Σ x_ij² + l2 (independent of x);
+   * softmax (1/m)Σ x_ij² p_k(1−p_k) + l2 at index j*K + k.
+   */
+  hessDiag(x: Float64Array, out?: Float64Array): Float64Array {
+    this.checkPoint('x', x);
+    const o = this.outArray('out', out);
+    if (!isAllFinite(x)) return o.fill(NaN);
+    const rows = this.rows;
+    const m = rows.length;
+    if (this.isLogistic || this.isSoftmax) this.ensureMargins(x);
+    o.fill(0);
+    const z = this.z;
+    if (this.isSoftmax) {
+      const K = this.classes;
+      const p = this.sK;
+      for (let r = 0; r < m; r++) {
+        softmaxAndLse(z, r * K, K, p);
+        for (let k = 0; k < K; k++) p[k] = p[k] * (1 - p[k]);
+        this.rowScatter(rows[r], p, o, true);
+      }
+    } else if (this.isLogistic) {
+      for (let r = 0; r < m; r++) this.rowSqAxpy(rows[r], sigmoidCurvature(z[r]), o);
+    } else {
+      for (let r = 0; r < m; r++) this.rowSqAxpy(rows[r], 1, o);
+    }
+    const l2 = this.l2;
+    const n = this.dim;
+    for (let j = 0; j < n; j++) o[j] = o[j] / m + l2;
+    return o;
+  }
+
+  /**
+   * φ(t) = f(x + t·d) in O(m) per trial (LIBLINEAR's line search): X·d is computed once here (with X·x in the
+   * same pass unless the margins at x are cached), then
+   *   φ(t) = (1/m)Σ ℓ(z + t q) + (l2/2)(x·x + 2t x·d + t² d·d),  φ'(t) = (1/m)Σ ℓ'(z + t q)·q + l2(x·d + t d·d).
+   * x and d are copied (the line does not depend on the caller's arrays afterwards).
+   */
+  along(x: Float64Array, d: Float64Array): LineFunction {
+    this.checkPoint('x', x);
+    checkFloat64Array('d', d, this.dim);
+    if (!isAllFinite(x) || !isAllFinite(d)) return NON_FINITE_LINE;
+    const K = this.classes;
+    const rows = this.rows;
+    const m = rows.length;
+    const z = new Float64Array(m * K);
+    const q = new Float64Array(m * K);
+    this.ensureMargins(x); // a no-op when the margins at x are cached (the usual case: f(x) was just computed)
+    z.set(this.z);
+    if (this.isSoftmax) {
+      for (let r = 0; r < m; r++) this.rowScores(rows[r], d, q, r * K);
+    } else {
+      for (let r = 0; r < m; r++) q[r] = this.rowDot(rows[r], d);
+    }
+    const n = this.dim;
+    return new LinearLine(this.loss, this.y, rows, K, z, q, this.l2, dot(x, x, n), dot(x, d, n), dot(d, d, n));
+  }
+
+  /**
+   * A mini-batch view averaging over `rows` (indices into the full data, repeats allowed; copied) that shares
+   * X and y. Its value keeps the full (l2/2)‖w‖² term.
+   */
+  batch(rows: Int32Array | readonly number[]): LinearObjectiveJs {
+    const sel = toRowIndices('rows', rows, this.X.rows);
+    return new LinearObjectiveJs(this.loss, this.X, this.y, this.l2, this.classes, sel);
+  }
+}
+
+/** φ(t) along a line for {@link LinearObjectiveJs} (native LinearLine): O(m·K) per trial. */
+class LinearLine implements LineFunction {
+  private readonly sum = new CompensatedSum();
+  private readonly slopeSum = new CompensatedSum();
+  private readonly s: Float64Array;
+  private readonly p: Float64Array;
+
+  constructor(
+    private readonly loss: LinearLoss,
+    private readonly y: Float64Array,
+    private readonly rows: Int32Array,
+    private readonly K: number,
+    private readonly z: Float64Array,
+    private readonly q: Float64Array,
+    private readonly l2: number,
+    private readonly xx: number,
+    private readonly xd: number,
+    private readonly dd: number,
+  ) {
+    this.s = new Float64Array(K);
+    this.p = new Float64Array(K);
+  }
+
+  /** (l2/2)‖x + t·d‖² (native LineL2::value). */
+  private l2Value(t: number): number {
+    return 0.5 * this.l2 * (this.xx + t * (2 * this.xd + t * this.dd));
+  }
+
+  /** φ(t). */
+  value(t: number): number {
+    checkNumber('t', t);
+    return Number.isFinite(t) ? this.evaluate(t, false) : NaN;
+  }
+
+  /** φ(t) and φ'(t). */
+  valueAndSlope(t: number): { value: number; slope: number } {
+    checkNumber('t', t);
+    if (!Number.isFinite(t)) return { value: NaN, slope: NaN };
+    const value = this.evaluate(t, true);
+    return { value, slope: this.slopeSum.mean(this.rows.length) + this.l2 * (this.xd + t * this.dd) };
+  }
+
+  private evaluate(t: number, withSlope: boolean): number {
+    const { z, q, y, rows, K } = this;
+    const m = rows.length;
+    const sum = this.sum;
+    const slopeSum = this.slopeSum;
+    sum.reset();
+    slopeSum.reset();
+    if (this.loss === 'softmax') {
+      const s = this.s;
+      const p = this.p;
+      for (let r = 0; r < m; r++) {
+        const off = r * K;
+        for (let k = 0; k < K; k++) s[k] = z[off + k] + t * q[off + k];
+        const label = y[rows[r]];
+        sum.add((withSlope ? softmaxAndLse(s, 0, K, p) : logSumExp(s, 0, K)) - s[label]);
+        if (withSlope) {
+          // ℓ' along the line: Σ_k (p_k − [k = y]) q_k with p = softmax(s).
+          let sl = -q[off + label];
+          for (let k = 0; k < K; k++) sl += p[k] * q[off + k];
+          slopeSum.add(sl);
+        }
+      }
+    } else if (this.loss === 'logistic') {
+      for (let r = 0; r < m; r++) {
+        const zt = z[r] + t * q[r];
+        if (withSlope) {
+          sum.add(logisticLossAndSlope(zt, y[rows[r]]));
+          slopeSum.add(slopeSlot * q[r]);
+        } else {
+          sum.add(logisticLoss(zt, y[rows[r]]));
+        }
+      }
+    } else {
+      for (let r = 0; r < m; r++) {
+        const res = z[r] + t * q[r] - y[rows[r]];
+        sum.add(0.5 * res * res);
+        if (withSlope) slopeSum.add(res * q[r]);
+      }
+    }
+    return sum.mean(m) + this.l2Value(t);
+  }
+}
+
+/** The line through a non-finite point or direction: every trial is NaN (the native wrapper's behaviour). */
+const NON_FINITE_LINE: LineFunction = {
+  value: (t: number) => (checkNumber('t', t), NaN),
+  valueAndSlope: (t: number) => (checkNumber('t', t), { value: NaN, slope: NaN }),
+};
