@@ -47,6 +47,10 @@ class Objective {
   // A line function bound to this objective; allocate once, reset() per line search.
   virtual std::unique_ptr<LineFunction> make_line() = 0;
 
+  // An independent objective over the same data (shared, not copied) with its own caches and scratch, so
+  // that concurrent runs (async fits on worker threads) never share mutable state. nullptr if unsupported.
+  virtual std::unique_ptr<Objective> clone() const { return nullptr; }
+
   // Mini-batch views (design.md §3 `batch(rows)`): a new objective that shares this one's data and averages
   // over a row subset. select_rows keeps the pointer (no copy): the caller keeps rows alive and unchanged
   // while the view is used. Row indices must be in [0, num rows of the full data).

@@ -9,14 +9,29 @@
 
 namespace stepsearch::core {
 
-// Threads a kernel may use: setThreads(n) if called, else OMP_NUM_THREADS / omp_get_max_threads().
+// Threads a kernel may use: setThreads(n) if called, else OMP_NUM_THREADS / omp_get_max_threads(), divided
+// among the native runs in progress (see ActiveRun) so concurrent async fits do not oversubscribe the cores.
 int thread_count();
+// The configured count before dividing among runs.
+int configured_thread_count();
 // n >= 1; 0 restores the default.
 void set_thread_count(int n);
 
 // Below this many scalar multiply-adds a parallel region costs more than it saves (measured: a fork/join on
 // this 2-core machine is a few microseconds, i.e. ~1e4 flops).
 constexpr std::int64_t kParallelMinWork = 32768;
+
+// Marks a native run (sync or async) as in progress for the lifetime of the object. While k runs are in
+// progress each kernel uses max(1, configured / k) threads: 4 concurrent fits on 2 cores use 1 thread each,
+// one fit uses both (issue: no oversubscription of OpenMP threads and the libuv pool).
+class ActiveRun {
+ public:
+  ActiveRun();
+  ~ActiveRun();
+  ActiveRun(const ActiveRun&) = delete;
+  ActiveRun& operator=(const ActiveRun&) = delete;
+};
+int active_runs();
 
 inline int threads_for(std::int64_t work) {
   return work < kParallelMinWork ? 1 : thread_count();
