@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { logistic, minimize, minimizeAsync, objective } from '../lib/index';
+import { logistic, minimize, minimizeAsync, minimizeStochastic, minimizeStochasticAsync, objective } from '../lib/index';
 import type { IterationRecord } from '../lib/result';
 import { denseClassification } from './helpers/synthetic';
 
@@ -242,5 +242,52 @@ describe('minimizeAsync, JS objective (main-thread loop)', () => {
     const n = await minimizeAsync(nf, new Float64Array(nf.dim), { ...opts });
     expect(n.status).toBe('time-limit');
     expect(n.timeMs).toBeLessThan(80 + 100);
+  });
+});
+
+describe('minimizeStochasticAsync', () => {
+  function stochasticProblem(backend: 'native' | 'js') {
+    const { X, y } = denseClassification(60000, 40, 11);
+    return logistic(X, y, { l2: 1e-4, backend });
+  }
+
+  it('gives the same result as minimizeStochastic, with per-epoch progress in order', async () => {
+    const f = stochasticProblem('native');
+    const x0 = new Float64Array(f.dim);
+    const opts = { method: 'sls', batchSize: 256, epochs: 3, seed: 5 } as const;
+    const sync = minimizeStochastic(f, x0, opts);
+    const epochs: number[] = [];
+    const async = await minimizeStochasticAsync(f, x0, { ...opts, onProgress: (r) => { epochs.push(r.epoch); } });
+    expect(async.backend).toBe('native');
+    expect(async.fun).toBe(sync.fun);
+    expect(Array.from(async.x)).toEqual(Array.from(sync.x));
+    expect(epochs).toEqual([1, 2, 3]);
+  });
+
+  it('aborting mid-epoch settles within 100 ms with the partial result (native and JS loops)', async () => {
+    for (const backend of ['native', 'js'] as const) {
+      const f = stochasticProblem(backend);
+      const ctrl = new AbortController();
+      const p = minimizeStochasticAsync(f, new Float64Array(f.dim), {
+        method: 'sls', batchSize: 32, epochs: 10000, seed: 1, signal: ctrl.signal,
+      });
+      let abortedAt = 0;
+      setTimeout(() => { abortedAt = performance.now(); ctrl.abort(); }, 150);
+      const r = await p;
+      expect(performance.now() - abortedAt, backend).toBeLessThan(100);
+      expect(r.status).toBe('aborted');
+      expect(r.backend).toBe(backend);
+      expect(r.nit).toBeGreaterThan(0);
+      // Settled inside an epoch (1875 batches each), not at an epoch boundary.
+      expect(r.epochs).toBeLessThan(10000);
+      expect(r.nit % 1875).not.toBe(0);
+      expect(r.fun).toBeLessThan(r.initialFun);
+    }
+  });
+
+  it('a pre-aborted signal rejects before any work', async () => {
+    const f = stochasticProblem('native');
+    await expect(minimizeStochasticAsync(f, new Float64Array(f.dim), { batchSize: 8, signal: AbortSignal.abort() }))
+      .rejects.toMatchObject({ name: 'AbortError' });
   });
 });
