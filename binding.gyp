@@ -10,6 +10,9 @@
       "cflags_cc!": ["-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fopenmp"],
       "ldflags": ["-fopenmp"],
+      "configurations": {
+        "Release": { "defines": ["NDEBUG"] }
+      },
       "conditions": [
         ["OS=='linux'", {
           "ldflags": ["-Wl,-rpath,'$$ORIGIN'"],

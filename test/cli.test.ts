@@ -2,7 +2,7 @@
  * The `stepsearch` command end to end: a spawned `node dist/cli.js` on the bundled dataset. Expected values
  * are computed here independently (plain loops over the file's text), never taken from the CLI's own code.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,22 +18,6 @@ const data = path.join(root, 'examples', 'data', 'breast_cancer_wdbc.libsvm');
 const wine = path.join(root, 'test', 'fixtures', 'wine.libsvm');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-cli-'));
 
-/** Newest modification time under a folder (recursive), in ms. */
-function newest(folder: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(folder, { withFileTypes: true })) {
-    const p = path.join(folder, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  // `npm test` alone must work: compile lib/ to dist/ when dist/cli.js is missing or older than the sources.
-  if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < newest(path.join(root, 'lib'))) {
-    execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', root], { cwd: root, stdio: 'pipe' });
-  }
-});
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Ran {
