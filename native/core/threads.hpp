@@ -17,9 +17,12 @@ int configured_thread_count();
 // n >= 1; 0 restores the default.
 void set_thread_count(int n);
 
-// Below this many scalar multiply-adds a parallel region costs more than it saves (measured: a fork/join on
-// this 2-core machine is a few microseconds, i.e. ~1e4 flops).
-constexpr std::int64_t kParallelMinWork = 32768;
+// Below this many scalar multiply-adds a kernel stays serial. A fork/join costs a few microseconds on an idle
+// 2-core machine, but when the cores are shared (a server, parallel test workers) every barrier waits for a
+// descheduled thread and a 50k-flop evaluation became ~1000x slower (breast-cancer 569×31 logistic). 2^18
+// multiply-adds is ~100 µs of serial work: parallel regions are then long enough that the barrier cost stays
+// a small fraction even under contention.
+constexpr std::int64_t kParallelMinWork = std::int64_t{1} << 18;
 
 // Marks a native run (sync or async) as in progress for the lifetime of the object. While k runs are in
 // progress each kernel uses max(1, configured / k) threads: 4 concurrent fits on 2 cores use 1 thread each,

@@ -1,0 +1,110 @@
+// Non-owning views of the data matrix X (zero-copy: they point into the caller's arrays, which the binding
+// keeps alive) and the per-row operations every linear model is written in.
+//
+// The objectives are templates over the view type, so one algorithm serves dense and CSR data; the row
+// operations below are the only place where the two storage schemes differ.
+#pragma once
+#include <cstdint>
+
+#include "core/dense_kernels.hpp"
+#include "core/objective.hpp"
+
+namespace stepsearch::core {
+
+// Row-major dense matrix: element (i, j) is data[i*cols + j].
+struct DenseView {
+  const double* data = nullptr;
+  Index rows = 0;
+  Index cols = 0;
+};
+
+// Compressed sparse rows: row i holds values[p] at column indices[p] for p in [indptr[i], indptr[i+1]).
+// Column indices are strictly increasing within a row (validated by the binding).
+struct CsrView {
+  const std::int32_t* indptr = nullptr;
+  const std::int32_t* indices = nullptr;
+  const double* values = nullptr;
+  Index rows = 0;
+  Index cols = 0;
+};
+
+inline Index stored_entries(const DenseView& X) { return X.rows * X.cols; }
+inline Index stored_entries(const CsrView& X) { return X.indptr[X.rows]; }
+
+// ---- binary models: one scalar output per row ----
+
+// x_i · w
+inline double row_dot(const DenseView& X, Index i, const double* w) {
+  return dense_dot(X.data + i * X.cols, w, X.cols);
+}
+inline double row_dot(const CsrView& X, Index i, const double* w) {
+  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
+  double s0 = 0.0, s1 = 0.0;  // two chains: gathers are latency-bound
+  std::int32_t p = b;
+  for (; p + 2 <= e; p += 2) {
+    s0 += X.values[p] * w[X.indices[p]];
+    s1 += X.values[p + 1] * w[X.indices[p + 1]];
+  }
+  if (p < e) s0 += X.values[p] * w[X.indices[p]];
+  return s0 + s1;
+}
+
+// Returns x_i · a and writes x_i · c to *xc (one read of the row for two products). Each product is
+// rounded exactly as row_dot would round it (same accumulation order).
+inline double row_dot2(const DenseView& X, Index i, const double* a, const double* c, double* xc) {
+  return dense_dot2(X.data + i * X.cols, a, c, X.cols, xc);
+}
+inline double row_dot2(const CsrView& X, Index i, const double* a, const double* c, double* xc) {
+  // The same two chains as row_dot, so a margin is bit-identical whichever kernel computed it.
+  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
+  double sa0 = 0.0, sa1 = 0.0, sc0 = 0.0, sc1 = 0.0;
+  std::int32_t p = b;
+  for (; p + 2 <= e; p += 2) {
+    const double v0 = X.values[p], v1 = X.values[p + 1];
+    const std::int32_t j0 = X.indices[p], j1 = X.indices[p + 1];
+    sa0 += v0 * a[j0];
+    sa1 += v1 * a[j1];
+    sc0 += v0 * c[j0];
+    sc1 += v1 * c[j1];
+  }
+  if (p < e) {
+    sa0 += X.values[p] * a[X.indices[p]];
+    sc0 += X.values[p] * c[X.indices[p]];
+  }
+  *xc = sc0 + sc1;
+  return sa0 + sa1;
+}
+
+// g += alpha · x_i
+inline void row_axpy(const DenseView& X, Index i, double alpha, double* g) {
+  dense_axpy(alpha, X.data + i * X.cols, g, X.cols);
+}
+inline void row_axpy(const CsrView& X, Index i, double alpha, double* g) {
+  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
+  for (std::int32_t p = b; p < e; ++p) g[X.indices[p]] += alpha * X.values[p];
+}
+
+// g += alpha · x_i ⊙ x_i
+inline void row_sq_axpy(const DenseView& X, Index i, double alpha, double* g) {
+  dense_sq_axpy(alpha, X.data + i * X.cols, g, X.cols);
+}
+inline void row_sq_axpy(const CsrView& X, Index i, double alpha, double* g) {
+  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
+  for (std::int32_t p = b; p < e; ++p) g[X.indices[p]] += alpha * (X.values[p] * X.values[p]);
+}
+
+// ---- K-output models (softmax): parameters laid out feature-major, W[j*K + k] ----
+
+// Calls f(j, x_ij) for every stored entry of row i, in increasing j.
+template <class F>
+inline void for_row_entries(const DenseView& X, Index i, F&& f) {
+  const double* row = X.data + i * X.cols;
+  for (Index j = 0; j < X.cols; ++j) f(j, row[j]);
+}
+template <class F>
+inline void for_row_entries(const CsrView& X, Index i, F&& f) {
+  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
+  for (std::int32_t p = b; p < e; ++p) f(static_cast<Index>(X.indices[p]), X.values[p]);
+}
+
+}  // namespace stepsearch::core

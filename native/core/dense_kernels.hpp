@@ -1,0 +1,24 @@
+// Row kernels for dense data: the innermost loops of every dense objective (dot products and row updates).
+//
+// They use eight independent accumulators (held in SIMD registers) so the adds do not wait on each other;
+// the order of additions is fixed by the source, so results do not depend on the SIMD width. On x86-64 Linux
+// with GCC each kernel is compiled twice (function multiversioning: an AVX2 clone and the baseline) and the
+// loader picks one at run time, so the binary runs on any x86-64 CPU (no -march=native).
+#pragma once
+#include <cstdint>
+
+namespace stepsearch::core {
+
+// Σ a[i]·b[i].
+double dense_dot(const double* a, const double* b, std::int64_t n);
+// Two dot products sharing the reads of a: returns Σ a·b and writes Σ a·c to *ac, each rounded exactly as
+// dense_dot rounds it (same lanes, same combination), so cached and recomputed margins are bit-identical.
+double dense_dot2(const double* a, const double* b, const double* c, std::int64_t n, double* ac);
+// y += alpha·x.
+void dense_axpy(double alpha, const double* x, double* y, std::int64_t n);
+// y += alpha·x⊙x (for Hessian diagonals).
+void dense_sq_axpy(double alpha, const double* x, double* y, std::int64_t n);
+// Σ x[i] (a plain streaming read, the bandwidth floor of the benchmark).
+double dense_sum(const double* x, std::int64_t n);
+
+}  // namespace stepsearch::core

@@ -1,0 +1,288 @@
+// Binary linear models f(w) = (1/m) Σ_{i∈rows} ℓ(x_i·w, y_i) + (l2/2)‖w‖² over dense or CSR data
+// (team rules "Objective definitions"; spec §3.2): logistic (y ∈ {0,1}) and least squares.
+//
+// Every kernel is one fused pass over the selected rows: for row i the margin z_i = x_i·w, the loss and its
+// slope r_i, and the update g += r_i·x_i, while the row is still in cache. The pass is split over threads by
+// RowReducer (deterministic for a given thread count). The margins z of the last point are kept (PointCache):
+// value, gradient, hess_vec and hess_diag at a bit-identical x reuse them, and logistic Hessian weights
+// σ(z)(1−σ(z)) are kept beside them for repeated Hessian products (Newton-CG).
+//
+// Scratch (margins, weights, per-thread gradients) is allocated on first use and only ever grows: no call
+// allocates memory proportional to n in the steady state. Not thread-safe: one caller at a time per object
+// (mini-batch views own their own scratch and may be used concurrently with their parent).
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/data_matrix.hpp"
+#include "core/linear_model_common.hpp"
+#include "core/objective.hpp"
+#include "core/row_reducer.hpp"
+#include "core/threads.hpp"
+
+namespace stepsearch::core {
+
+template <class Matrix, class Loss>
+class LinearLine;
+
+template <class Matrix, class Loss>
+class LinearModel final : public Objective {
+ public:
+  // X and y (length X.rows) are borrowed and must outlive the objective and its views.
+  LinearModel(const Matrix& X, const double* y, double l2)
+      : X_(X), y_(y), l2_(l2), cache_(X.cols), sel_{nullptr, X.rows} {
+    work_per_row_ = std::max<Index>(1, X.rows > 0 ? stored_entries(X) / X.rows : 1);
+  }
+
+  Index dim() const override { return X_.cols; }
+  Index num_samples() const override { return sel_.count; }
+
+  double value(const double* x) override {
+    const Index m = sel_.count;
+    const bool hit = cache_.holds(x);
+    if (!hit) cache_.begin(x);
+    const double* w = cache_.point();
+    double* z = grow(z_, m);
+    const Index work = hit ? m * kLossWork : m * (work_per_row_ + kLossWork);
+    const PartialSums s = reducer_.run(m, threads_for(work), 0, nullptr, [&](Index b, Index e, int, double*) {
+      PartialSums p;
+      for (Index r = b; r < e; ++r) {
+        const Index i = sel_[r];
+        const double zi = hit ? z[r] : (z[r] = row_dot(X_, i, w));
+        p.first.add(Loss::value(zi, y_[i]));
+      }
+      return p;
+    });
+    if (!hit) commit_margins();
+    return s.first.mean(m) + 0.5 * l2_ * dot(w, w, X_.cols);
+  }
+
+  double value_and_gradient(const double* x, double* grad) override {
+    const Index m = sel_.count;
+    const bool hit = cache_.holds(x);
+    if (!hit) cache_.begin(x);
+    const double* w = cache_.point();
+    double* z = grow(z_, m);
+    const Index work = m * ((hit ? 1 : 2) * work_per_row_ + kLossWork);
+    const PartialSums s = reducer_.run(m, threads_for(work), X_.cols, grad, [&](Index b, Index e, int, double* acc) {
+      PartialSums p;
+      for (Index r = b; r < e; ++r) {
+        const Index i = sel_[r];
+        const double zi = hit ? z[r] : (z[r] = row_dot(X_, i, w));
+        double slope;
+        p.first.add(Loss::value_and_slope(zi, y_[i], &slope));
+        row_axpy(X_, i, slope, acc);
+      }
+      return p;
+    });
+    if (!hit) commit_margins();
+    finish_average(grad, X_.cols, m, l2_, w);
+    return s.first.mean(m) + 0.5 * l2_ * dot(w, w, X_.cols);
+  }
+
+  // out = (1/m) Xᵀ D X v + l2·v with D_ii = ℓ''(z_i): one pass, a_i = x_i·v then out += D_ii a_i x_i.
+  void hess_vec(const double* x, const double* v, double* out) override {
+    const Index m = sel_.count;
+    const Index n = X_.cols;
+    if (aliases(out, v, n)) {  // the accumulation writes out while reading v
+      double* copy = grow(v_copy_, n);
+      std::copy(v, v + n, copy);
+      v = copy;
+    }
+    if constexpr (Loss::kConstantCurvature) {
+      const double c = Loss::curvature(0.0, 0.0);
+      reducer_.run(m, threads_for(2 * m * work_per_row_), n, out, [&](Index b, Index e, int, double* acc) {
+        for (Index r = b; r < e; ++r) {
+          const Index i = sel_[r];
+          row_axpy(X_, i, c * row_dot(X_, i, v), acc);
+        }
+        return PartialSums{};
+      });
+    } else {
+      const Mode mode = prepare_curvature(x);
+      const double* w = cache_.point();
+      double* z = z_.data();
+      double* dw = curv_.data();
+      const Index work = m * ((mode == Mode::kCompute ? 3 : 2) * work_per_row_ + (mode == Mode::kReuse ? 0 : kLossWork));
+      reducer_.run(m, threads_for(work), n, out, [&](Index b, Index e, int, double* acc) {
+        for (Index r = b; r < e; ++r) {
+          const Index i = sel_[r];
+          double a;
+          if (mode == Mode::kCompute) {
+            z[r] = row_dot2(X_, i, w, v, &a);
+            dw[r] = Loss::curvature(z[r], y_[i]);
+          } else {
+            a = row_dot(X_, i, v);
+            if (mode == Mode::kFromMargins) dw[r] = Loss::curvature(z[r], y_[i]);
+          }
+          row_axpy(X_, i, dw[r] * a, acc);
+        }
+        return PartialSums{};
+      });
+      commit_curvature(mode);
+    }
+    finish_average(out, n, m, l2_, v);
+  }
+
+  // out_j = (1/m) Σ_i ℓ''(z_i) x_ij² + l2.
+  void hess_diag(const double* x, double* out) override {
+    const Index m = sel_.count;
+    const Index n = X_.cols;
+    if constexpr (Loss::kConstantCurvature) {
+      const double c = Loss::curvature(0.0, 0.0);
+      reducer_.run(m, threads_for(m * work_per_row_), n, out, [&](Index b, Index e, int, double* acc) {
+        for (Index r = b; r < e; ++r) row_sq_axpy(X_, sel_[r], c, acc);
+        return PartialSums{};
+      });
+    } else {
+      const Mode mode = prepare_curvature(x);
+      const double* w = cache_.point();
+      double* z = z_.data();
+      double* dw = curv_.data();
+      const Index work = m * ((mode == Mode::kCompute ? 2 : 1) * work_per_row_ + (mode == Mode::kReuse ? 0 : kLossWork));
+      reducer_.run(m, threads_for(work), n, out, [&](Index b, Index e, int, double* acc) {
+        for (Index r = b; r < e; ++r) {
+          const Index i = sel_[r];
+          if (mode == Mode::kCompute) z[r] = row_dot(X_, i, w);
+          if (mode != Mode::kReuse) dw[r] = Loss::curvature(z[r], y_[i]);
+          row_sq_axpy(X_, i, dw[r], acc);
+        }
+        return PartialSums{};
+      });
+      commit_curvature(mode);
+    }
+    const double dm = static_cast<double>(m);
+    for (Index j = 0; j < n; ++j) out[j] = out[j] / dm + l2_;
+  }
+
+  std::unique_ptr<LineFunction> make_line() override { return std::make_unique<LinearLine<Matrix, Loss>>(*this); }
+
+  // Same data and row selection, fresh caches and scratch (for concurrent runs).
+  std::unique_ptr<Objective> clone() const override {
+    auto c = std::make_unique<LinearModel>(X_, y_, l2_);
+    c->sel_ = sel_;
+    return c;
+  }
+
+  bool supports_batches() const override { return true; }
+  // A view over the same data, initially averaging over all rows until select_rows is called.
+  std::unique_ptr<Objective> make_batch_view() const override {
+    return std::make_unique<LinearModel>(X_, y_, l2_);
+  }
+  void select_rows(const std::int32_t* rows, Index count) override {
+    sel_ = RowSelection{rows, count};
+    cache_.invalidate();
+    curv_valid_ = false;
+  }
+
+ private:
+  friend class LinearLine<Matrix, Loss>;
+
+  // How the Hessian weights at x are obtained: reused, derived from cached margins, or computed with them.
+  enum class Mode { kReuse, kFromMargins, kCompute };
+
+  Mode prepare_curvature(const double* x) {
+    const Index m = sel_.count;
+    grow(z_, m);
+    grow(curv_, m);
+    if (cache_.holds(x)) return curv_valid_ ? Mode::kReuse : Mode::kFromMargins;
+    cache_.begin(x);
+    curv_valid_ = false;
+    return Mode::kCompute;
+  }
+  void commit_curvature(Mode mode) {
+    if (mode == Mode::kCompute) cache_.commit();
+    curv_valid_ = true;
+  }
+  void commit_margins() {
+    cache_.commit();
+    curv_valid_ = false;
+  }
+  static bool aliases(const double* a, const double* b, Index n) { return a < b + n && b < a + n; }
+
+  Matrix X_;
+  const double* y_;
+  double l2_;
+  Index work_per_row_ = 1;  // stored entries per row: multiply-adds of one row pass
+  PointCache cache_;
+  RowSelection sel_;
+  std::vector<double> z_;     // margins x_i·w at cache_.point(), per selected row
+  std::vector<double> curv_;  // ℓ''(z_i), valid when curv_valid_ (and the cache holds the point)
+  bool curv_valid_ = false;
+  std::vector<double> v_copy_;  // hess_vec input when it aliases the output
+  RowReducer reducer_;
+};
+
+// φ(t) = f(x + t·d) for a LinearModel (LIBLINEAR's line search): reset computes q = X·d in one pass (and
+// z = X·x in the same pass unless the model's cache holds x); each trial is then O(m):
+//   φ(t)  = (1/m) Σ ℓ(z_i + t q_i) + (l2/2)(‖x‖² + 2t x·d + t²‖d‖²)
+//   φ'(t) = (1/m) Σ ℓ'(z_i + t q_i) q_i + l2 (x·d + t‖d‖²).
+// The line snapshots the model's row selection at reset; it reads the model's data, not its cache, afterwards.
+template <class Matrix, class Loss>
+class LinearLine final : public LineFunction {
+ public:
+  explicit LinearLine(const LinearModel<Matrix, Loss>& model) : model_(model) {}
+
+  void reset(const double* x, const double* d) override {
+    const auto& M = model_;
+    sel_ = M.sel_;
+    const Index m = sel_.count;
+    double* z = grow(z_, m);
+    double* q = grow(q_, m);
+    const bool hit = M.cache_.holds(x);
+    if (hit) std::copy(M.z_.data(), M.z_.data() + m, z);
+    reducer_.run(m, threads_for(m * (hit ? 1 : 2) * M.work_per_row_), 0, nullptr, [&](Index b, Index e, int, double*) {
+      for (Index r = b; r < e; ++r) {
+        const Index i = sel_[r];
+        if (hit)
+          q[r] = row_dot(M.X_, i, d);
+        else
+          z[r] = row_dot2(M.X_, i, x, d, &q[r]);
+      }
+      return PartialSums{};
+    });
+    l2_.reset(M.l2_, x, d, M.X_.cols);
+  }
+
+  double value(double t) override {
+    const Index m = sel_.count;
+    const double* z = z_.data();
+    const double* q = q_.data();
+    const double* y = model_.y_;
+    const PartialSums s = reducer_.run(m, threads_for(m * kLossWork), 0, nullptr, [&](Index b, Index e, int, double*) {
+      PartialSums p;
+      for (Index r = b; r < e; ++r) p.first.add(Loss::value(z[r] + t * q[r], y[sel_[r]]));
+      return p;
+    });
+    return s.first.mean(m) + l2_.value(t);
+  }
+
+  double value_and_slope(double t, double* slope) override {
+    const Index m = sel_.count;
+    const double* z = z_.data();
+    const double* q = q_.data();
+    const double* y = model_.y_;
+    const PartialSums s = reducer_.run(m, threads_for(m * kLossWork), 0, nullptr, [&](Index b, Index e, int, double*) {
+      PartialSums p;
+      for (Index r = b; r < e; ++r) {
+        double l1;
+        p.first.add(Loss::value_and_slope(z[r] + t * q[r], y[sel_[r]], &l1));
+        p.second.add(l1 * q[r]);
+      }
+      return p;
+    });
+    *slope = s.second.mean(m) + l2_.slope(t);
+    return s.first.mean(m) + l2_.value(t);
+  }
+
+ private:
+  const LinearModel<Matrix, Loss>& model_;
+  RowSelection sel_;
+  std::vector<double> z_, q_;
+  LineL2 l2_;
+  RowReducer reducer_;
+};
+
+}  // namespace stepsearch::core
