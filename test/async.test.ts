@@ -278,9 +278,9 @@ describe('minimizeStochasticAsync', () => {
       expect(r.status).toBe('aborted');
       expect(r.backend).toBe(backend);
       expect(r.nit).toBeGreaterThan(0);
-      // Settled inside an epoch (1875 batches each), not at an epoch boundary.
+      // Settled long before the 10000 epochs; the abort may land inside an epoch's batches or inside the
+      // full-data checkpoint that ends an epoch (here as costly as the epoch's batches), so nit is not pinned.
       expect(r.epochs).toBeLessThan(10000);
-      expect(r.nit % 1875).not.toBe(0);
       expect(r.fun).toBeLessThan(r.initialFun);
     }
   });
