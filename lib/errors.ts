@@ -223,34 +223,38 @@ export function checkOptions<T extends object>(name: string, v: unknown, known: 
   return v as Partial<T>;
 }
 
+/** Most row indices one mini-batch may list (they are copied into an Int32Array, and counted in int32). */
+export const MAX_BATCH_ROWS = 0x7fffffff;
+
 /**
  * Validates a list of row indices (Int32Array or array of integers) into data with `numRows` rows and returns
  * it as a fresh Int32Array (so later changes to the caller's array cannot affect a view). Repeats are
- * allowed; the list must not be empty (a mini-batch mean over no rows is undefined).
- * @throws TypeError on a wrong type; RangeError on an empty list or an index outside [0, numRows).
+ * allowed; the list must not be empty (a mini-batch mean over no rows is undefined) nor longer than
+ * {@link MAX_BATCH_ROWS}. Every element is checked before anything is allocated, so an absurd list (a sparse
+ * `new Array(2 ** 32 - 1)`) fails at once instead of reserving gigabytes first.
+ * @throws TypeError on a wrong type; RangeError on an empty or too long list, or an index outside [0, numRows).
  */
 export function toRowIndices(name: string, rows: unknown, numRows: number): Int32Array {
-  let out: Int32Array;
-  if (rows instanceof Int32Array) {
-    out = rows.slice();
-  } else if (Array.isArray(rows)) {
-    out = new Int32Array(rows.length);
-    for (let k = 0; k < rows.length; k++) {
-      const r: unknown = rows[k];
-      if (typeof r !== 'number') throw new TypeError(`${name}: element ${k} is ${describeType(r)}; expected an integer`);
-      if (!Number.isInteger(r) || r < 0 || r >= numRows) {
-        throw new RangeError(`${name}: element ${k} is ${formatNumber(r)}; expected an integer row index in [0, ${numRows})`);
-      }
-      out[k] = r;
-    }
-  } else {
+  if (!(rows instanceof Int32Array) && !Array.isArray(rows)) {
     throw new TypeError(`${name}: expected an Int32Array or an array of row indices, got ${describeType(rows)}`);
   }
-  if (out.length === 0) throw new RangeError(`${name}: expected at least one row index`);
-  for (let k = 0; k < out.length; k++) {
-    const r = out[k];
-    if (r < 0 || r >= numRows) {
-      throw new RangeError(`${name}: element ${k} is ${r}; expected a row index in [0, ${numRows})`);
+  const count = rows.length;
+  if (count === 0) throw new RangeError(`${name}: expected at least one row index`);
+  if (count > MAX_BATCH_ROWS) throw new RangeError(`${name}: at most ${MAX_BATCH_ROWS} row indices, got ${count}`);
+  for (let k = 0; k < count; k++) {
+    const r: unknown = rows[k];
+    if (typeof r !== 'number') throw new TypeError(`${name}: element ${k} is ${describeType(r)}; expected an integer`);
+    if (!Number.isInteger(r) || r < 0 || r >= numRows) {
+      throw new RangeError(`${name}: element ${k} is ${formatNumber(r)}; expected an integer row index in [0, ${numRows})`);
+    }
+  }
+  // Copy after validating. An Int32Array could still change between the check and the copy only from another
+  // thread (SharedArrayBuffer); the copy is re-checked, so what is returned is always valid.
+  const out = rows instanceof Int32Array ? rows.slice() : Int32Array.from(rows as number[]);
+  if (rows instanceof Int32Array && typeof SharedArrayBuffer !== 'undefined' && rows.buffer instanceof SharedArrayBuffer) {
+    for (let k = 0; k < count; k++) {
+      const r = out[k];
+      if (r < 0 || r >= numRows) throw new RangeError(`${name}: element ${k} is ${r}; expected a row index in [0, ${numRows})`);
     }
   }
   return out;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -109,14 +110,34 @@ inline bool IsIntact(Napi::Env env, napi_value array, const void* data, std::siz
   return now_data == data && now_length == length;
 }
 
-// Runs `f` (a call into the core that may allocate scratch) and turns an allocation failure into a JS
-// RangeError naming what was being done, instead of the bare "std::bad_alloc" Error (SECURITY.md "Resources").
+// Runs `f` (a call into the core that may allocate scratch) and turns an allocation failure (std::bad_alloc,
+// or std::length_error for a size beyond what a vector can hold) into a JS RangeError naming what was being
+// done, instead of a bare "std::bad_alloc" Error or an internal library message (SECURITY.md "Resources").
 template <class F>
 auto GuardAllocation(Napi::Env env, const char* what, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const std::bad_alloc&) {
     ThrowRange(env, std::string(what) + ": out of memory (the problem is too large for this machine)");
+  } catch (const std::length_error&) {
+    ThrowRange(env, std::string(what) + ": out of memory (the problem is too large for this machine)");
+  }
+}
+
+// GuardAllocation for a whole driver run (the data's sizes were validated when the objective was built, so
+// a size beyond any vector comes from the method's settings). In addition, a std::invalid_argument thrown
+// by a method factory for a setting it rejects (its message names the setting: "memory: expected ...")
+// becomes a RangeError, the error kind the TypeScript side throws for it.
+template <class F>
+auto GuardRun(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    ThrowRange(env, "X: out of memory (the problem is too large for this machine)");
+  } catch (const std::length_error&) {
+    ThrowRange(env, "options: a size set by the method's settings is too large to allocate");
+  } catch (const std::invalid_argument& e) {
+    ThrowRange(env, e.what());
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "binding/convert.hpp"
 #include "binding/objective_wrap.hpp"
 #include "core/method.hpp"
 
@@ -127,6 +128,8 @@ Napi::Value Minimize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   core::Objective* objective = UnwrapNativeObjective(info[0]);
   if (objective == nullptr) throw Napi::TypeError::New(env, "objective: expected a native objective handle");
+  const LinearObjectiveWrap* data_owner = UnwrapLinearObjective(info[0]);
+  data_owner->CheckData(env);
   std::vector<double> start = ReadStartPoint(info[1], objective->dim());
   if (!info[2].IsObject()) throw Napi::TypeError::New(env, "options: expected an object");
   Napi::Object options = info[2].As<Napi::Object>();
@@ -135,12 +138,14 @@ Napi::Value Minimize(const Napi::CallbackInfo& info) {
   Napi::Function callback;
   if (info.Length() > 3 && info[3].IsFunction()) {
     callback = info[3].As<Napi::Function>();
-    driver.on_iteration = [env, &callback](const core::IterationRecord& r) {
+    driver.on_iteration = [env, &callback, data_owner](const core::IterationRecord& r) {
       Napi::Value answer = callback.Call({RecordToJs(env, r)});  // a JS exception propagates as Napi::Error
+      data_owner->CheckData(env);  // the callback may have detached or resized X or y (SECURITY.md "Buffers")
       return answer.IsString() && answer.As<Napi::String>().Utf8Value() == "stop";
     };
   }
-  core::Result result = core::minimize(*objective, start.data(), driver, settings);
+  core::Result result =
+      GuardRun(env, [&] { return core::minimize(*objective, start.data(), driver, settings); });
   return ResultToJs(env, result, driver.trace);
 }
 

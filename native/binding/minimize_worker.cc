@@ -17,6 +17,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "binding/minimize_binding.hpp"
@@ -58,6 +59,7 @@ class DriverWorker : public Napi::AsyncProgressQueueWorker<Record> {
         flags_(std::move(flags)),
         progress_every_(progress_every) {
     if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
+    data_owner_ = UnwrapLinearObjective(objective_js);
   }
 
  protected:
@@ -71,6 +73,15 @@ class DriverWorker : public Napi::AsyncProgressQueueWorker<Record> {
     }
     try {
       result_ = adapter_.run(*objective_, *flags_, hook);
+    } catch (const std::bad_alloc&) {
+      range_error_ = true;  // settles as a RangeError (SECURITY.md "Resources"), not a bare "std::bad_alloc"
+      this->SetError("X: out of memory (the problem is too large for this machine)");
+    } catch (const std::length_error&) {
+      range_error_ = true;  // as GuardRun (convert.hpp)
+      this->SetError("options: a size set by the method's settings is too large to allocate");
+    } catch (const std::invalid_argument& e) {
+      range_error_ = true;  // a setting a method factory rejected; the message names it (as GuardRun does)
+      this->SetError(e.what());
     } catch (const std::exception& e) {
       this->SetError(e.what());
     }
@@ -84,6 +95,9 @@ class DriverWorker : public Napi::AsyncProgressQueueWorker<Record> {
       try {
         Napi::Value answer = on_progress_.Call({adapter_.record_to_js(env, data[i])});
         if (answer.IsString() && answer.As<Napi::String>().Utf8Value() == "stop") flags_->stop = true;
+        // A callback that detached or shrank the data cancels the run with that error at once; this narrows,
+        // but cannot close, the window in which the worker still reads it (SECURITY.md "Buffers").
+        data_owner_->CheckData(env);
       } catch (const Napi::Error& e) {
         callback_error_ = Napi::Persistent(static_cast<Napi::Value>(e.Value()));
         flags_->cancel = true;
@@ -104,6 +118,10 @@ class DriverWorker : public Napi::AsyncProgressQueueWorker<Record> {
 
   void OnError(const Napi::Error& e) override {
     Napi::HandleScope scope(this->Env());
+    if (range_error_) {
+      this->Callback().Call({Napi::RangeError::New(this->Env(), e.Message()).Value()});
+      return;
+    }
     this->Callback().Call({e.Value()});
   }
 
@@ -117,6 +135,8 @@ class DriverWorker : public Napi::AsyncProgressQueueWorker<Record> {
   Napi::FunctionReference on_progress_;
   Napi::Reference<Napi::Value> callback_error_;
   Res result_;
+  const LinearObjectiveWrap* data_owner_;  // for CheckData after callbacks; alive through objective_js_
+  bool range_error_ = false;  // settle with a RangeError carrying the message (see Execute)
 };
 
 struct CommonArgs {
@@ -135,6 +155,8 @@ CommonArgs ReadCommonArgs(const Napi::CallbackInfo& info) {
   a.objective = info[0].IsObject() ? UnwrapNativeObjective(info[0]) : nullptr;
   if (a.objective == nullptr) throw Napi::TypeError::New(env, "objective: expected a native objective handle");
   a.objective_js = info[0].As<Napi::Object>();
+  // The run reads X and y on a worker thread: refuse data detached or resized since construction.
+  UnwrapLinearObjective(info[0])->CheckData(env);
   a.x0 = ReadStartPoint(info[1], a.objective->dim());
   if (!info[2].IsObject()) throw Napi::TypeError::New(env, "options: expected an object");
   a.options = info[2].As<Napi::Object>();

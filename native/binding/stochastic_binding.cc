@@ -93,6 +93,8 @@ Napi::Value MinimizeStochastic(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   core::Objective* objective = UnwrapNativeObjective(info[0]);
   CheckStochasticObjective(env, objective);
+  const LinearObjectiveWrap* data_owner = UnwrapLinearObjective(info[0]);
+  data_owner->CheckData(env);
   Napi::Float64Array x0 = ToVector(info[1], "x0", static_cast<std::size_t>(objective->dim()), true);
   if (!info[2].IsObject()) ThrowType(env, "options: expected an object");
   Napi::Object options = info[2].As<Napi::Object>();
@@ -102,8 +104,9 @@ Napi::Value MinimizeStochastic(const Napi::CallbackInfo& info) {
   Napi::Function callback;
   if (info.Length() > 3 && info[3].IsFunction()) {
     callback = info[3].As<Napi::Function>();
-    driver.on_epoch = [env, &callback](const core::StochasticEpochRecord& r) {
+    driver.on_epoch = [env, &callback, data_owner](const core::StochasticEpochRecord& r) {
       Napi::Value answer = callback.Call({EpochRecordToJs(env, r)});  // a JS exception propagates as Napi::Error
+      data_owner->CheckData(env);  // the callback may have detached or resized X or y (SECURITY.md "Buffers")
       return answer.IsString() && answer.As<Napi::String>().Utf8Value() == "stop";
     };
   } else if (info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsNull()) {
@@ -111,7 +114,7 @@ Napi::Value MinimizeStochastic(const Napi::CallbackInfo& info) {
   }
   core::StochasticResult result;
   try {
-    result = core::minimize_stochastic(*objective, start.data(), driver, settings);
+    result = GuardAllocation(env, "X", [&] { return core::minimize_stochastic(*objective, start.data(), driver, settings); });
   } catch (const std::invalid_argument& e) {
     ThrowRange(env, e.what());  // a settings value the TS side should have rejected
   }
