@@ -14,10 +14,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "core/data_matrix.hpp"
 #include "core/linear_model_common.hpp"
+#include "core/logistic_line_kernel.hpp"
+#include "core/losses.hpp"
 #include "core/objective.hpp"
 #include "core/row_reducer.hpp"
 #include "core/threads.hpp"
@@ -253,7 +256,10 @@ class LinearLine final : public LineFunction {
     const double* y = model_.y_;
     const PartialSums s = reducer_.run(m, threads_for(m * kLossWork), 0, nullptr, [&](Index b, Index e, int, double*) {
       PartialSums p;
-      for (Index r = b; r < e; ++r) p.first.add(Loss::value(z[r] + t * q[r], y[sel_[r]]));
+      if constexpr (kVectorTrial)
+        logistic_line_value(z, q, y, sel_.rows, b, e, t, &p.first);
+      else
+        for (Index r = b; r < e; ++r) p.first.add(Loss::value(z[r] + t * q[r], y[sel_[r]]));
       return p;
     });
     return s.first.mean(m) + l2_.value(t);
@@ -266,10 +272,14 @@ class LinearLine final : public LineFunction {
     const double* y = model_.y_;
     const PartialSums s = reducer_.run(m, threads_for(m * kLossWork), 0, nullptr, [&](Index b, Index e, int, double*) {
       PartialSums p;
-      for (Index r = b; r < e; ++r) {
-        double l1;
-        p.first.add(Loss::value_and_slope(z[r] + t * q[r], y[sel_[r]], &l1));
-        p.second.add(l1 * q[r]);
+      if constexpr (kVectorTrial) {
+        logistic_line_value_and_slope(z, q, y, sel_.rows, b, e, t, &p.first, &p.second);
+      } else {
+        for (Index r = b; r < e; ++r) {
+          double l1;
+          p.first.add(Loss::value_and_slope(z[r] + t * q[r], y[sel_[r]], &l1));
+          p.second.add(l1 * q[r]);
+        }
       }
       return p;
     });
@@ -278,6 +288,10 @@ class LinearLine final : public LineFunction {
   }
 
  private:
+  // Logistic trials use the SIMD kernel (logistic_line_kernel.hpp: one polynomial exp shared by the
+  // loss and the slope, ≤ 2 ulp from the scalar formula); other losses need no exp and stay scalar.
+  static constexpr bool kVectorTrial = std::is_same_v<Loss, LogisticLoss>;
+
   const LinearModel<Matrix, Loss>& model_;
   RowSelection sel_;
   std::vector<double> z_, q_;
