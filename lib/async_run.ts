@@ -83,8 +83,14 @@ export function runNativeAsync<Raw, Rec, R>(
     const onAbort = (): void => control?.abort();
     control = start(forward, (err, raw) => {
       a.signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve(wrap(raw as Raw));
+      // Never let an exception escape into N-API's completion callback (it would be swallowed with a warning
+      // and the promise would never settle): any failure while wrapping the result rejects.
+      try {
+        if (err) reject(err);
+        else resolve(wrap(raw as Raw));
+      } catch (e) {
+        reject(e);
+      }
     });
     a.signal?.addEventListener('abort', onAbort, { once: true });
   });

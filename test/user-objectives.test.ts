@@ -92,3 +92,37 @@ describe('user JS objectives with every method', () => {
     }
   }
 });
+
+describe('user objectives cannot corrupt the caller or the run', () => {
+  it('a function that overwrites its input x does not change the caller\'s point or the result', () => {
+    const f = objective((x, g) => {
+      const v = (x[0] - 3) ** 2 + (x[1] + 1) ** 2;
+      g[0] = 2 * (x[0] - 3);
+      g[1] = 2 * (x[1] + 1);
+      x.fill(1e6); // misbehaving user code
+      return v;
+    }, 2);
+    const x = new Float64Array([0, 0]);
+    expect(f.value(x)).toBe(10);
+    expect(Array.from(x)).toEqual([0, 0]);
+    const r = minimize(f, x, { method: 'lbfgs', gradTol: 1e-10 });
+    expect(r.status).toBe('grad-tol');
+    expect(r.x[0]).toBeCloseTo(3, 8);
+    expect(r.x[1]).toBeCloseTo(-1, 8);
+    expect(r.fun).toBeCloseTo((r.x[0] - 3) ** 2 + (r.x[1] + 1) ** 2, 14);
+  });
+});
+
+describe('method option bounds', () => {
+  const q = objective((x, g) => { g[0] = 2 * x[0]; return x[0] * x[0]; }, 1);
+  it('refine is capped at 1000 fixed-point steps', () => {
+    expect(() => minimize(q, [1], { method: 'mdb-ellipsoid', refine: 1001 })).toThrow(RangeError);
+    expect(() => minimize(q, [1], { method: 'mdb-simplex', refine: 1e12 })).toThrow(/refine/);
+    expect(minimize(q, [1], { method: 'mdb-simplex', refine: 1000, maxIterations: 5 }).status).toBeDefined();
+  });
+  it("mdb-box takes boxCandidateFactor: null as its listed default (1/d)", () => {
+    const a = minimize(q, [1], { method: 'mdb-box', boxCandidateFactor: null, maxIterations: 20, trace: true });
+    const b = minimize(q, [1], { method: 'mdb-box', maxIterations: 20, trace: true });
+    expect(a.trace).toEqual(b.trace?.map((r, i) => ({ ...r, elapsedMs: a.trace![i].elapsedMs })));
+  });
+});

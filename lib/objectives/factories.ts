@@ -133,6 +133,8 @@ export function softmax(X: DataMatrix, labels: Float64Array | readonly number[],
   if (opts.classes === undefined) throw new TypeError('classes: required (the number of classes, an integer ≥ 2)');
   const K = checkInteger('classes', opts.classes, 2, 0x7fffffff);
   if (X.cols * K > 0x7fffffff) throw new RangeError(`classes: X.cols·classes = ${X.cols * K} parameters is too many`);
+  // The margins are rows × classes doubles (a typed array holds at most 2^31 − 1 elements here).
+  if (X.rows * K > 0x7fffffff) throw new RangeError(`classes: X.rows·classes = ${X.rows * K} margins is too many`);
   const t = targets('labels', labels, X);
   for (let i = 0; i < t.length; i++) {
     const v = t[i];
@@ -238,6 +240,10 @@ class UserObjective implements Objective {
   readonly hessDiag?: (x: Float64Array, out?: Float64Array) => Float64Array;
   readonly batch?: (rows: Int32Array | readonly number[]) => Objective;
   private readonly scratch: Float64Array;
+  /** Private copies of x and v handed to the user function: a function that modifies its input (or writes
+   *  gradOut into the array it was given as x) cannot corrupt the caller's point or an optimizer's state. */
+  private readonly xCopy: Float64Array;
+  private readonly vCopy: Float64Array;
 
   constructor(
     private readonly fg: UserValueAndGradient,
@@ -246,6 +252,8 @@ class UserObjective implements Objective {
     private readonly rows: Int32Array | undefined,
   ) {
     this.scratch = new Float64Array(dim);
+    this.xCopy = new Float64Array(dim);
+    this.vCopy = new Float64Array(dim);
     this.numSamples = rows !== undefined ? rows.length : opts.numSamples;
     const hv = opts.hessVec;
     if (hv) {
@@ -253,7 +261,9 @@ class UserObjective implements Objective {
         checkFloat64Array('x', x, dim);
         checkFloat64Array('v', v, dim);
         const o = out === undefined ? new Float64Array(dim) : checkFloat64Array('out', out, dim);
-        checkReturnedArray('hessVec', this.rows ? hv(x, v, o, this.rows) : hv(x, v, o), o);
+        const xc = this.input(x);
+        this.vCopy.set(v);
+        checkReturnedArray('hessVec', this.rows ? hv(xc, this.vCopy, o, this.rows) : hv(xc, this.vCopy, o), o);
         return o;
       };
     }
@@ -262,7 +272,8 @@ class UserObjective implements Objective {
       this.hessDiag = (x, out) => {
         checkFloat64Array('x', x, dim);
         const o = out === undefined ? new Float64Array(dim) : checkFloat64Array('out', out, dim);
-        checkReturnedArray('hessDiag', this.rows ? hd(x, o, this.rows) : hd(x, o), o);
+        const xc = this.input(x);
+        checkReturnedArray('hessDiag', this.rows ? hd(xc, o, this.rows) : hd(xc, o), o);
         return o;
       };
     }
@@ -272,8 +283,14 @@ class UserObjective implements Objective {
     }
   }
 
+  private input(x: Float64Array): Float64Array {
+    this.xCopy.set(x);
+    return this.xCopy;
+  }
+
   value(x: Float64Array): number {
     checkFloat64Array('x', x, this.dim);
+    x = this.input(x);
     const rows = this.rows;
     if (this.opts.value) return checkReturnedNumber('value', rows ? this.opts.value(x, rows) : this.opts.value(x));
     return checkReturnedNumber('valueAndGradient', rows ? this.fg(x, this.scratch, rows) : this.fg(x, this.scratch));
@@ -282,6 +299,7 @@ class UserObjective implements Objective {
   valueAndGradient(x: Float64Array, gradOut: Float64Array): number {
     checkFloat64Array('x', x, this.dim);
     checkFloat64Array('gradOut', gradOut, this.dim);
+    x = this.input(x);
     const rows = this.rows;
     return checkReturnedNumber('valueAndGradient', rows ? this.fg(x, gradOut, rows) : this.fg(x, gradOut));
   }

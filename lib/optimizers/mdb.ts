@@ -191,9 +191,10 @@ function readForward(options: Record<string, unknown>): number {
 function readRefine(options: Record<string, unknown>, fallback: Refinement, allowExact: boolean): Refinement {
   const raw = options.refine;
   if (raw === undefined) return fallback;
-  const expected = allowExact ? "'exact' or a non-negative integer (fixed-point steps)" : 'a non-negative integer (fixed-point steps)';
+  // Capped at 1000 fixed-point steps (each one O(d) pass): more never changes the cut measurably.
+  const expected = allowExact ? "'exact' or an integer in [0, 1000] (fixed-point steps)" : 'an integer in [0, 1000] (fixed-point steps)';
   if (allowExact && raw === 'exact') return raw;
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return raw;
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 1000) return raw;
   if (typeof raw !== 'number' && typeof raw !== 'string') throw new TypeError(`refine: expected ${expected}, got ${typeof raw}`);
   throw new RangeError(`refine: expected ${expected}, got ${JSON.stringify(raw)}`);
 }
@@ -209,7 +210,8 @@ export const mdbBox: MethodDescriptor<MdbBoxSettings> = {
     return {
       initialScale: readInitialScale(o),
       forward: readForward(o),
-      boxCandidateFactor: readNumber(o, 'boxCandidateFactor', 1 / dim, { above: 0, max: 1 }),
+      // null (the listed default) means 1/d, like omitting it.
+      boxCandidateFactor: o.boxCandidateFactor === null ? 1 / dim : readNumber(o, 'boxCandidateFactor', 1 / dim, { above: 0, max: 1 }),
     };
   },
   create(oracle, x0, f0, g0, st) {

@@ -66,7 +66,7 @@ export function resolveLineSearch(
     batchesPerEpoch: readBatchesPerEpoch(o),
     c: readOpenUnit(o, 'c', defaults.c),
     decreaseFactor: readOpenUnit(o, 'decreaseFactor', defaults.decreaseFactor),
-    maxTrials: readNumber(o, 'maxTrials', 100, { min: 1, integer: true }),
+    maxTrials: readNumber(o, 'maxTrials', 100, { min: 1, max: 1000000, integer: true }),
     minStep,
     maxStep,
     lineSearchBatch: readChoice(o, 'lineSearchBatch', 'same', ['same', 'independent'] as const),

@@ -27,7 +27,7 @@ class Lbfgs final : public Method {
  public:
   Lbfgs(CountedObjective& oracle, const Vector& x0, double f0, const Vector& g0, const Settings& s)
       : Method(oracle, x0, f0, g0),
-        memory_(static_cast<int>(s.number("memory", 10))),
+        memory_(static_cast<int>(s.integer("memory", 10, 1, 1000))),
         s_pairs_(memory_, Vector(x0.size())),
         y_pairs_(memory_, Vector(x0.size())),
         rho_(memory_, 0.0),
@@ -39,7 +39,7 @@ class Lbfgs final : public Method {
     params_.xtol = kMoreThuenteXtol;
     params_.step_min = 0;
     params_.step_max = kMoreThuenteMaxStep;
-    params_.max_trials = static_cast<int>(s.number("maxLineSearchSteps", kDefaultMaxLineSearchSteps));
+    params_.max_trials = static_cast<int>(s.integer("maxLineSearchSteps", kDefaultMaxLineSearchSteps, 1, 1000));
   }
 
   StepOutcome step() override {

@@ -131,10 +131,8 @@ Refinement read_refinement(const Settings& settings, Refinement fallback, bool a
   const std::string text = settings.text("refine", "");
   if (text == "exact" && allow_exact) return Refinement{true, 0};
   if (!text.empty()) throw std::invalid_argument("refine: unsupported value '" + text + "'");
-  const double steps = settings.number("refine", 0);
-  if (!(steps >= 0 && steps <= 1e9) || std::floor(steps) != steps)
-    throw std::invalid_argument("refine: expected a non-negative integer");
-  return Refinement{false, static_cast<int>(steps)};
+  // Capped at 1000 fixed-point steps (each is one O(d) pass), as the TypeScript side.
+  return Refinement{false, static_cast<int>(settings.integer("refine", 0, 0, 1000))};
 }
 
 }  // namespace

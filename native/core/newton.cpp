@@ -29,7 +29,7 @@ class Newton final : public Method {
         unit_(Vector::Zero(x0.size())),
         s_dir_(x0.size()),
         line_(oracle.make_line()) {
-    ls_.max_trials = static_cast<int>(s.number("maxLineSearchSteps", kDefaultMaxLineSearchSteps));
+    ls_.max_trials = static_cast<int>(s.integer("maxLineSearchSteps", kDefaultMaxLineSearchSteps, 1, 1000));
   }
 
   StepOutcome step() override {

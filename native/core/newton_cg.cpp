@@ -29,7 +29,7 @@ class NewtonCg final : public Method {
         line_(oracle.make_line()),
         cg_tol_(s.number("cgTol", 0.5)),
         precondition_(s.text("preconditioner", "diagonal") == "diagonal") {
-    ls_.max_trials = static_cast<int>(s.number("maxLineSearchSteps", kDefaultMaxLineSearchSteps));
+    ls_.max_trials = static_cast<int>(s.integer("maxLineSearchSteps", kDefaultMaxLineSearchSteps, 1, 1000));
     const double max_cg = s.number("maxCgIterations", 0);
     max_cg_ = max_cg == 0 ? static_cast<long long>(x0.size()) : static_cast<long long>(max_cg);
   }

@@ -2,7 +2,10 @@
 // default before a native run, so the core reads explicit values; the fallbacks here are the same defaults
 // (documented in each method's Options) for C++ users of the core.
 #pragma once
+#include <cmath>
+#include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,14 @@ class Settings {
   double number(const std::string& key, double fallback) const {
     auto it = numbers_.find(key);
     return it == numbers_.end() ? fallback : it->second;
+  }
+  // An integer setting in [lo, hi]; throws std::invalid_argument naming the key otherwise (never an
+  // undefined float-to-int cast on an out-of-range value).
+  std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const {
+    const double v = number(key, static_cast<double>(fallback));
+    if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || std::floor(v) != v)
+      throw std::invalid_argument(key + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    return static_cast<std::int64_t>(v);
   }
   bool flag(const std::string& key, bool fallback) const {
     auto it = numbers_.find(key);

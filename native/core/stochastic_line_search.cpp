@@ -10,7 +10,7 @@ LineSearchSettings LineSearchSettings::read(const Settings& s, const LineSearchS
   ls.batches_per_epoch = s.number("batchesPerEpoch", defaults.batches_per_epoch);
   ls.c = s.number("c", defaults.c);
   ls.decrease_factor = s.number("decreaseFactor", defaults.decrease_factor);
-  ls.max_trials = static_cast<std::int64_t>(s.number("maxTrials", static_cast<double>(defaults.max_trials)));
+  ls.max_trials = s.integer("maxTrials", defaults.max_trials, 1, 1000000);
   ls.min_step = s.number("minStep", defaults.min_step);
   ls.max_step = s.number("maxStep", defaults.max_step);
   const std::string batch = s.text("lineSearchBatch", "same");

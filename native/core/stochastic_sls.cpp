@@ -17,7 +17,7 @@ class Sls final : public LineSearchMethod {
  public:
   Sls(const Eigen::VectorXd& x0, const LineSearchSettings& ls, const Settings& s)
       : LineSearchMethod(x0, ls) {
-    reset_option_ = static_cast<int>(s.number("resetOption", 1));
+    reset_option_ = static_cast<int>(s.integer("resetOption", 1, 0, 11));
     if (reset_option_ != 0 && reset_option_ != 1 && reset_option_ != 2 && reset_option_ != 11)
       throw std::invalid_argument("resetOption: expected 0, 1, 2 or 11");
     initial_step_ = s.number("initialStep", 1);
