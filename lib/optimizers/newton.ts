@@ -8,7 +8,7 @@ import {
   backtrackingArmijo, DEFAULT_MAX_LINE_SEARCH_STEPS, LIBLINEAR_BACKTRACKING, type BacktrackingParams,
 } from './line_search';
 import { Method, type MethodDescriptor, type Settings, type StepOutcome } from './method';
-import { hessVecAt, moveAndEvaluate } from './newton_cg';
+import { hessVecAt, searchAndMove } from './newton_cg';
 import type { CountedObjective } from './oracle';
 import { registerMethod } from './registry';
 import { dot } from './vector_ops';
@@ -133,20 +133,7 @@ export class Newton extends Method {
     if (!factor) return nonFinite(`newton: no positive definite H + tau*I in ${MAX_FACTORIZATIONS} factorizations`);
     for (let i = 0; i < n; i++) sDir[i] = -grad[i];
     choleskySolveInPlace(factor, n, sDir);
-    let gTs = dot(grad, sDir);
-    if (!(gTs < 0)) {
-      for (let i = 0; i < n; i++) sDir[i] = -grad[i];
-      gTs = dot(grad, sDir);
-    }
-    const search = backtrackingArmijo(this.oracle.along(x, sDir), this.fun, gTs, this.ls);
-    if (!search.ok) {
-      return {
-        accepted: false, stepSize: 0,
-        stop: { status: 'line-search-failed', message: `newton: no sufficient decrease in ${search.trials} trials halving from t = 1 (maxLineSearchSteps)` },
-      };
-    }
-    const stop = moveAndEvaluate(this, this.oracle, sDir, search.step, 'newton');
-    return { accepted: true, stepSize: search.step, stop };
+    return searchAndMove(this, this.oracle, sDir, this.ls, 'newton');
   }
 
   /** Factors H + τI for τ = 0, τ₀, 10τ₀, … then 2τ* (see the class comment); the factor (a work copy), or undefined after 60 factorizations. */

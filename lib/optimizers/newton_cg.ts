@@ -62,16 +62,31 @@ export function hessVecAt(oracle: CountedObjective, x: Float64Array, g: Float64A
 }
 
 /**
- * Moves to x + t·s after an accepted line search and evaluates f and ∇f there with one counted
- * `valueAndGradient` (f from the full evaluation, not the line function's value, so the stored f is exactly
- * f(x)). Shared by 'newton-cg' and 'newton'. Returns a stop when ∇f is not finite there.
+ * The step shared by 'newton-cg' and 'newton' once a direction s is known: if gᵀs is not negative, s = −g
+ * instead; LIBLINEAR's backtracking on φ(t) = f(x + t·s) from `oracle.along` (O(n) per trial for linear
+ * models); then x ← x + t·s and one counted `valueAndGradient` there (f from the full evaluation, not the
+ * line function's value, so the stored f is exactly f(x)). `name` prefixes the stop messages.
  */
-export function moveAndEvaluate(method: Method & { fun: number }, oracle: CountedObjective, s: Float64Array, t: number, name: string): StepOutcome['stop'] {
+export function searchAndMove(
+  method: Method & { fun: number }, oracle: CountedObjective, sDir: Float64Array, ls: BacktrackingParams, name: string,
+): StepOutcome {
   const { x, grad } = method;
-  for (let i = 0; i < x.length; i++) x[i] = x[i] + t * s[i];
+  let gTs = dot(grad, sDir);
+  if (!(gTs < 0)) {
+    for (let i = 0; i < sDir.length; i++) sDir[i] = -grad[i];
+    gTs = dot(grad, sDir);
+  }
+  const search = backtrackingArmijo(oracle.along(x, sDir), method.fun, gTs, ls);
+  if (!search.ok) {
+    return {
+      accepted: false, stepSize: 0,
+      stop: { status: 'line-search-failed', message: `${name}: no sufficient decrease in ${search.trials} trials halving from t = 1 (maxLineSearchSteps)` },
+    };
+  }
+  for (let i = 0; i < x.length; i++) x[i] = x[i] + search.step * sDir[i];
   method.fun = oracle.valueAndGradient(x, grad);
-  if (!allFinite(grad)) return { status: 'non-finite', message: `${name}: the gradient is not finite at the accepted point` };
-  return undefined;
+  const stop = allFinite(grad) ? undefined : { status: 'non-finite' as const, message: `${name}: the gradient is not finite at the accepted point` };
+  return { accepted: true, stepSize: search.step, stop };
 }
 
 /**
@@ -121,20 +136,7 @@ export class NewtonCg extends Method {
     }
     const cg = pcg(hessVecAt(this.oracle, x, grad), grad, M, sDir, this.work, { cgTol: this.s.cgTol, maxIterations: this.maxCg });
     this.lastCgIterations = cg.iterations;
-    let gTs = dot(grad, sDir);
-    if (!(gTs < 0)) {
-      for (let i = 0; i < n; i++) sDir[i] = -grad[i];
-      gTs = dot(grad, sDir);
-    }
-    const search = backtrackingArmijo(this.oracle.along(x, sDir), this.fun, gTs, this.ls);
-    if (!search.ok) {
-      return {
-        accepted: false, stepSize: 0,
-        stop: { status: 'line-search-failed', message: `newton-cg: no sufficient decrease in ${search.trials} trials halving from t = 1 (maxLineSearchSteps)` },
-      };
-    }
-    const stop = moveAndEvaluate(this, this.oracle, sDir, search.step, 'newton-cg');
-    return { accepted: true, stepSize: search.step, stop };
+    return searchAndMove(this, this.oracle, sDir, this.ls, 'newton-cg');
   }
 }
 

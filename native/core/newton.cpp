@@ -62,26 +62,7 @@ class Newton final : public Method {
     }
     for (Index i = 0; i < n; ++i) s_dir_[i] = -grad_[i];
     llt_.solveInPlace(s_dir_);
-    double gTs = dot_serial(grad_, s_dir_);
-    if (!(gTs < 0)) {
-      for (Index i = 0; i < n; ++i) s_dir_[i] = -grad_[i];
-      gTs = dot_serial(grad_, s_dir_);
-    }
-    line_.reset(x_.data(), s_dir_.data());
-    CountedLineView view(line_);
-    const BacktrackingResult search = backtracking_armijo(view, fun_, gTs, ls_);
-    if (!search.ok)
-      return StepOutcome::stopped(Status::kLineSearchFailed, "newton: no sufficient decrease in " +
-                                                                 std::to_string(search.trials) +
-                                                                 " trials halving from t = 1 (maxLineSearchSteps)");
-    StepOutcome o;
-    o.accepted = true;
-    o.step_size = search.step;
-    if (move_and_evaluate(oracle_, x_, fun_, grad_, s_dir_, search.step) != Status::kRunning) {
-      o.stop = Status::kNonFinite;
-      o.message = "newton: the gradient is not finite at the accepted point";
-    }
-    return o;
+    return search_and_move("newton", oracle_, line_, ls_, x_, fun_, grad_, s_dir_);
   }
 
  private:

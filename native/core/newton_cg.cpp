@@ -10,10 +10,30 @@
 
 namespace stepsearch::core {
 
-Status move_and_evaluate(CountedObjective& oracle, Vector& x, double& fun, Vector& grad, const Vector& s, double t) {
-  for (Index i = 0; i < x.size(); ++i) x[i] = x[i] + t * s[i];
+StepOutcome search_and_move(const std::string& name, CountedObjective& oracle, CountedLine& line,
+                            const BacktrackingParams& ls, Vector& x, double& fun, Vector& grad, Vector& dir) {
+  double gTs = dot_serial(grad, dir);
+  if (!(gTs < 0)) {
+    for (Index i = 0; i < dir.size(); ++i) dir[i] = -grad[i];
+    gTs = dot_serial(grad, dir);
+  }
+  line.reset(x.data(), dir.data());
+  CountedLineView view(line);
+  const BacktrackingResult search = backtracking_armijo(view, fun, gTs, ls);
+  if (!search.ok)
+    return StepOutcome::stopped(Status::kLineSearchFailed, name + ": no sufficient decrease in " +
+                                                               std::to_string(search.trials) +
+                                                               " trials halving from t = 1 (maxLineSearchSteps)");
+  for (Index i = 0; i < x.size(); ++i) x[i] = x[i] + search.step * dir[i];
   fun = oracle.value_and_gradient(x.data(), grad.data());
-  return all_finite(grad) ? Status::kRunning : Status::kNonFinite;
+  StepOutcome o;
+  o.accepted = true;
+  o.step_size = search.step;
+  if (!all_finite(grad)) {
+    o.stop = Status::kNonFinite;
+    o.message = name + ": the gradient is not finite at the accepted point";
+  }
+  return o;
 }
 
 namespace {
@@ -49,26 +69,7 @@ class NewtonCg final : public Method {
     params.max_iterations = max_cg_;
     const PcgResult cg = pcg(hess_vec, grad_, M, s_dir_, work_, params, oracle_);
     if (cg.stop == PcgStop::kAborted) return StepOutcome::stopped(Status::kAborted, "aborted");
-    double gTs = dot_serial(grad_, s_dir_);
-    if (!(gTs < 0)) {
-      for (Index i = 0; i < n; ++i) s_dir_[i] = -grad_[i];
-      gTs = dot_serial(grad_, s_dir_);
-    }
-    line_.reset(x_.data(), s_dir_.data());
-    CountedLineView view(line_);
-    const BacktrackingResult search = backtracking_armijo(view, fun_, gTs, ls_);
-    if (!search.ok)
-      return StepOutcome::stopped(Status::kLineSearchFailed, "newton-cg: no sufficient decrease in " +
-                                                                 std::to_string(search.trials) +
-                                                                 " trials halving from t = 1 (maxLineSearchSteps)");
-    StepOutcome o;
-    o.accepted = true;
-    o.step_size = search.step;
-    if (move_and_evaluate(oracle_, x_, fun_, grad_, s_dir_, search.step) != Status::kRunning) {
-      o.stop = Status::kNonFinite;
-      o.message = "newton-cg: the gradient is not finite at the accepted point";
-    }
-    return o;
+    return search_and_move("newton-cg", oracle_, line_, ls_, x_, fun_, grad_, s_dir_);
   }
 
  private:

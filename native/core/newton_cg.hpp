@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/line_search.hpp"
 #include "core/method.hpp"
 
 namespace stepsearch::core {
@@ -12,9 +13,11 @@ namespace stepsearch::core {
 // Weight α of diag ∇²f in LIBLINEAR's preconditioner M = (1 − α)I + α·diag.
 constexpr double kPreconditionerMix = 0.01;
 
-// x ← x + t·s, then one counted value_and_gradient there (f from the full evaluation). Returns kRunning, or
-// kNonFinite when ∇f is not finite there. Shared by 'newton-cg' and 'newton' (moveAndEvaluate in TS).
-Status move_and_evaluate(CountedObjective& oracle, Vector& x, double& fun, Vector& grad, const Vector& s, double t);
+// The step shared by newton-cg and newton once a direction is known (lib/optimizers/newton_cg.ts
+// searchAndMove): dir ← −g if it is not a descent direction; LIBLINEAR's backtracking on the O(n) line
+// function; x ← x + t·dir and one counted f + ∇f there. `name` prefixes the stop messages.
+StepOutcome search_and_move(const std::string& name, CountedObjective& oracle, CountedLine& line,
+                            const BacktrackingParams& ls, Vector& x, double& fun, Vector& grad, Vector& dir);
 
 // Settings: cgTol (0.5), maxCgIterations (0 = dim), maxLineSearchSteps (20), preconditioner ("diagonal" |
 // "none"); validated by the TS side.
