@@ -10,18 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DenseMatrix } from '../lib/data';
 import { createNativeLinearObjective } from '../lib/objectives/native_objective';
+import { rng } from './helpers/random-data';
 
-/** mulberry32: seeded uniforms in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

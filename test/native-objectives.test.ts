@@ -14,21 +14,11 @@ import { loadNative } from '../lib/native';
 import { createNativeLinearObjective, type NativeLinearLoss } from '../lib/objectives/native_objective';
 import type { Objective } from '../lib/objectives/objective';
 import { getThreads, setThreads } from '../lib/threads';
+import { rng } from './helpers/random-data';
 
 // ---------------------------------------------------------------------------------------------------------
 // Test data and plain reference loops.
 
-/** mulberry32: seeded uniforms in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -2,18 +2,9 @@
  * Seeded synthetic problems for tests (no Math.random: every run sees the same data).
  */
 import { CsrMatrix, DenseMatrix } from '../../lib/data';
+import { rng } from './random-data';
 
-/** mulberry32: a tiny seeded 32-bit PRNG, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Dense n×d data with features of mixed scales and 0/1 labels from a noisy linear rule. */
 export function denseClassification(n: number, d: number, seed = 1): { X: DenseMatrix; y: Float64Array } {
