@@ -133,8 +133,10 @@ export function softmax(X: DataMatrix, labels: Float64Array | readonly number[],
   if (opts.classes === undefined) throw new TypeError('classes: required (the number of classes, an integer ≥ 2)');
   const K = checkInteger('classes', opts.classes, 2, 0x7fffffff);
   if (X.cols * K > 0x7fffffff) throw new RangeError(`classes: X.cols·classes = ${X.cols * K} parameters is too many`);
-  // The margins are rows × classes doubles (a typed array holds at most 2^31 − 1 elements here).
-  if (X.rows * K > 0x7fffffff) throw new RangeError(`classes: X.rows·classes = ${X.rows * K} margins is too many`);
+  // The cached scores are rows × classes doubles: the same bound and message as the native binding.
+  if (X.rows * K > 0x7fffffff) {
+    throw new RangeError(`classes: X.rows × classes = ${X.rows * K} cached scores is too many (at most ${0x7fffffff})`);
+  }
   const t = targets('labels', labels, X);
   for (let i = 0; i < t.length; i++) {
     const v = t[i];
