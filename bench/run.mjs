@@ -53,6 +53,7 @@ function existingBenchmarks() {
       writes: quick ? 'a temporary folder (quick: 300 iterations, the saved paper figures are left alone)' : 'bench/results/paper/',
       cleanup: quick ? tmpPaper : undefined,
     },
+    { name: 'bench/readers.mjs', file: 'bench/readers.mjs', args: quick ? ['--quick'] : [], writes: 'bench/results/readers.json' },
     { name: 'bench/server/run.mjs', file: 'bench/server/run.mjs', args: quick ? ['--quick'] : [], writes: 'bench/results/server.json' },
     { name: 'bench/stochastic/run.mjs', file: 'bench/stochastic/run.mjs', args: quick ? ['--quick'] : [], writes: `bench/results/stochastic-<date>${quick ? '-quick' : ''}.json` },
   ];

@@ -2,6 +2,7 @@
  * minimizeAsync: off the event loop, progress, AbortSignal, concurrency, data lifetime (issue: server use).
  */
 import { spawnSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +86,22 @@ describe('minimizeAsync, native objective and method', () => {
     expect(r.status).toBe('aborted');
     expect(r.fun).toBeLessThan(r.initialFun);
     expect(settleMs).toBeLessThan(100);
+  });
+
+  it('removes its abort listener when the run settles (native and JS, completed and aborted)', async () => {
+    const nf = bigProblem();
+    const jf = jsQuadratic(20000);
+    for (const [f, x0] of [[nf, new Float64Array(nf.dim)], [jf, new Float64Array(20000).fill(1)]] as const) {
+      const done = new AbortController();
+      await minimizeAsync(f, x0, { method: 'lbfgs', maxIterations: 3, signal: done.signal });
+      expect(getEventListeners(done.signal, 'abort')).toHaveLength(0);
+      const stopped = new AbortController();
+      const p = minimizeAsync(f, x0, { method: 'lbfgs', gradTol: 0, maxIterations: 1e7, signal: stopped.signal });
+      expect(getEventListeners(stopped.signal, 'abort')).toHaveLength(1);
+      setTimeout(() => stopped.abort(), 20);
+      expect((await p).status).toBe('aborted');
+      expect(getEventListeners(stopped.signal, 'abort')).toHaveLength(0);
+    }
   });
 
   it('abort after completion is a no-op', async () => {
