@@ -137,19 +137,10 @@ export abstract class PreconditionerSet {
 }
 
 /**
- * Spec §1.3 box {Q : 0 ≤ Q ≤ b}, b = s·d initially. Candidate P = factor·b (factor = `boxCandidateFactor`,
- * default 1/d, the reference's code; its warning text says 1/(2d)). Cut b ← min(b, 1/u). Increase b ← forward·b.
+ * The sets stored as the vector b of per-coordinate bounds (box §1.3, simplex §1.5): both grow by b ← forward·b,
+ * shrink by b/2 (which halves their candidate), and have log-volume Σ log b_i up to a constant.
  */
-export class BoxSet extends PreconditionerSet {
-  constructor(dim: number, initialScale: number, forward: number, readonly candidateFactor: number) {
-    super(dim, initialScale * dim, forward);
-  }
-
-  candidate(_g2: Float64Array, P: Float64Array): void {
-    const b = this.state;
-    for (let i = 0; i < b.length; i++) P[i] = b[i] * this.candidateFactor;
-  }
-
+export abstract class BoundVectorSet extends PreconditionerSet {
   increase(): void {
     const b = this.state;
     for (let i = 0; i < b.length; i++) b[i] *= this.forward;
@@ -164,6 +155,21 @@ export class BoxSet extends PreconditionerSet {
     let s = 0;
     for (let i = 0; i < this.state.length; i++) s += Math.log(this.state[i]);
     return s;
+  }
+}
+
+/**
+ * Spec §1.3 box {Q : 0 ≤ Q ≤ b}, b = s·d initially. Candidate P = factor·b (factor = `boxCandidateFactor`,
+ * default 1/d, the reference's code; its warning text says 1/(2d)). Cut b ← min(b, 1/u). Increase b ← forward·b.
+ */
+export class BoxSet extends BoundVectorSet {
+  constructor(dim: number, initialScale: number, forward: number, readonly candidateFactor: number) {
+    super(dim, initialScale * dim, forward);
+  }
+
+  candidate(_g2: Float64Array, P: Float64Array): void {
+    const b = this.state;
+    for (let i = 0; i < b.length; i++) P[i] = b[i] * this.candidateFactor;
   }
 
   protected computeCut(u: Float64Array, next: Float64Array): string | undefined {
@@ -327,7 +333,7 @@ export class EllipsoidSet extends PreconditionerSet {
  * c = ½: λ = (d − 1)/(d − c), v = 1/(d·b), w = λ·v + (1 − λ)·u (optionally refined by k fixed-point steps),
  * b ← 1/(d·w). Increase b ← forward·b.
  */
-export class SimplexSet extends PreconditionerSet {
+export class SimplexSet extends BoundVectorSet {
   private readonly lambda: number;
   private readonly v: Float64Array;
 
@@ -340,22 +346,6 @@ export class SimplexSet extends PreconditionerSet {
   candidate(_g2: Float64Array, P: Float64Array): void {
     const b = this.state;
     for (let i = 0; i < b.length; i++) P[i] = b[i] * 0.5;
-  }
-
-  increase(): void {
-    const b = this.state;
-    for (let i = 0; i < b.length; i++) b[i] *= this.forward;
-  }
-
-  shrink(): void {
-    const b = this.state;
-    for (let i = 0; i < b.length; i++) b[i] *= 0.5;
-  }
-
-  logVolume(): number {
-    let s = 0;
-    for (let i = 0; i < this.state.length; i++) s += Math.log(this.state[i]);
-    return s;
   }
 
   protected computeCut(u: Float64Array, next: Float64Array): string | undefined {

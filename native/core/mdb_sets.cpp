@@ -76,24 +76,24 @@ const char* PreconditionerSet::cut(const Vector& u) {
 // ---- BoxSet (spec §1.3) --------------------------------------------------------------------------------
 
 BoxSet::BoxSet(Index dim, double initial_scale, double forward, double candidate_factor)
-    : PreconditionerSet(dim, initial_scale * static_cast<double>(dim), forward), candidate_factor_(candidate_factor) {}
+    : BoundVectorSet(dim, initial_scale * static_cast<double>(dim), forward), candidate_factor_(candidate_factor) {}
 
 void BoxSet::candidate(const Vector& /*g2*/, Vector& P) const {
   const Vector& b = state_;
   for (Index i = 0; i < b.size(); ++i) P[i] = b[i] * candidate_factor_;
 }
 
-void BoxSet::increase() {
+void BoundVectorSet::increase() {
   Vector& b = state_;
   for (Index i = 0; i < b.size(); ++i) b[i] *= forward_;
 }
 
-void BoxSet::shrink() {
+void BoundVectorSet::shrink() {
   Vector& b = state_;
   for (Index i = 0; i < b.size(); ++i) b[i] *= 0.5;
 }
 
-double BoxSet::log_volume() const {
+double BoundVectorSet::log_volume() const {
   double s = 0;
   for (Index i = 0; i < state_.size(); ++i) s += std::log(state_[i]);
   return s;
@@ -236,7 +236,7 @@ void EllipsoidSet::derivatives(double c) {
 // ---- SimplexSet (spec §1.5) ----------------------------------------------------------------------------
 
 SimplexSet::SimplexSet(Index dim, double initial_scale, double forward, int refine)
-    : PreconditionerSet(dim, initial_scale, forward),
+    : BoundVectorSet(dim, initial_scale, forward),
       refine_(refine),
       lambda_((static_cast<double>(dim) - 1) / (static_cast<double>(dim) - 0.5)),
       v_(dim) {}
@@ -244,22 +244,6 @@ SimplexSet::SimplexSet(Index dim, double initial_scale, double forward, int refi
 void SimplexSet::candidate(const Vector& /*g2*/, Vector& P) const {
   const Vector& b = state_;
   for (Index i = 0; i < b.size(); ++i) P[i] = b[i] * 0.5;
-}
-
-void SimplexSet::increase() {
-  Vector& b = state_;
-  for (Index i = 0; i < b.size(); ++i) b[i] *= forward_;
-}
-
-void SimplexSet::shrink() {
-  Vector& b = state_;
-  for (Index i = 0; i < b.size(); ++i) b[i] *= 0.5;
-}
-
-double SimplexSet::log_volume() const {
-  double s = 0;
-  for (Index i = 0; i < state_.size(); ++i) s += std::log(state_[i]);
-  return s;
 }
 
 const char* SimplexSet::compute_cut(const Vector& u, Vector& next) {

@@ -71,15 +71,21 @@ class PreconditionerSet {
   Vector next_;  // scratch: the state a cut proposes
 };
 
-// Spec §1.3 box {0 ≤ Q ≤ b}, b = s·d. Candidate factor·b; cut b ← min(b, 1/u); increase b ← forward·b.
-class BoxSet final : public PreconditionerSet {
+// The sets stored as the vector b of per-coordinate bounds (box §1.3, simplex §1.5): increase b ← forward·b,
+// shrink b/2, log-volume Σ log b_i (mirrors BoundVectorSet in lib/optimizers/mdb_sets.ts).
+class BoundVectorSet : public PreconditionerSet {
  public:
-  BoxSet(Index dim, double initial_scale, double forward, double candidate_factor);
-  void candidate(const Vector& g2, Vector& P) const override;
+  using PreconditionerSet::PreconditionerSet;
   void increase() override;
   void shrink() override;
   double log_volume() const override;
+};
 
+// Spec §1.3 box {0 ≤ Q ≤ b}, b = s·d. Candidate factor·b; cut b ← min(b, 1/u); increase b ← forward·b.
+class BoxSet final : public BoundVectorSet {
+ public:
+  BoxSet(Index dim, double initial_scale, double forward, double candidate_factor);
+  void candidate(const Vector& g2, Vector& P) const override;
  protected:
   const char* compute_cut(const Vector& u, Vector& next) override;
 
@@ -121,14 +127,10 @@ class EllipsoidSet final : public PreconditionerSet {
 
 // Spec §1.5 simplex {Q ≥ 0 : Σ Q_i/(d·b_i) ≤ 1}, b = s. Candidate b/2; cut with c = ½:
 // λ = (d − 1)/(d − c), w = λ/(d·b) + (1 − λ)·u, b ← 1/(d·w); increase b ← forward·b.
-class SimplexSet final : public PreconditionerSet {
+class SimplexSet final : public BoundVectorSet {
  public:
   SimplexSet(Index dim, double initial_scale, double forward, int refine);
   void candidate(const Vector& g2, Vector& P) const override;
-  void increase() override;
-  void shrink() override;
-  double log_volume() const override;
-
  protected:
   const char* compute_cut(const Vector& u, Vector& next) override;
 
