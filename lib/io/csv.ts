@@ -15,9 +15,9 @@
  * The file is streamed in 1 MiB chunks into growable typed arrays, so the text is never held in memory whole.
  * X is always a {@link DenseMatrix} (CSV stores every cell).
  */
-import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { DenseMatrix } from '../data';
+import { forEachChunk, forEachChunkSync } from './chunks';
 import { checkBoolean, checkFunction, checkOptions, describeType } from '../errors';
 
 /** Options of {@link readCsv} and {@link readCsvSync}. */
@@ -59,7 +59,6 @@ export interface LabelledCsvData extends CsvData {
   y: Float64Array;
 }
 
-const CHUNK_BYTES = 1 << 20;
 const KNOWN_OPTIONS = ['label', 'header', 'bias', 'delimiter', 'onProgress'] as const;
 /** A decimal number with optional sign, fraction and exponent, surrounded by optional blanks. */
 const DECIMAL = /^[ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
@@ -366,22 +365,8 @@ export function readCsvSync(path: string, options?: CsvOptions): CsvData {
   const opts = resolveOptions(path, options);
   const builder = new CsvBuilder(path, opts);
   const decoder = new StringDecoder('utf8');
-  const fd = fs.openSync(path, 'r');
-  try {
-    const total = fs.fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let read = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, CHUNK_BYTES, null);
-      if (n === 0) break;
-      read += n;
-      builder.tokenizer.push(decoder.write(buf.subarray(0, n)));
-      opts.onProgress?.(read, total);
-    }
-    builder.tokenizer.push(decoder.end());
-  } finally {
-    fs.closeSync(fd);
-  }
+  forEachChunkSync(path, (chunk) => builder.tokenizer.push(decoder.write(chunk)), opts.onProgress);
+  builder.tokenizer.push(decoder.end());
   return builder.assemble();
 }
 
@@ -399,19 +384,7 @@ export async function readCsv(path: string, options?: CsvOptions): Promise<CsvDa
   const opts = resolveOptions(path, options);
   const builder = new CsvBuilder(path, opts);
   const decoder = new StringDecoder('utf8');
-  const total = (await fs.promises.stat(path)).size;
-  const stream = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  let read = 0;
-  try {
-    for await (const chunk of stream) {
-      const b = chunk as Buffer;
-      read += b.length;
-      builder.tokenizer.push(decoder.write(b));
-      opts.onProgress?.(read, total);
-    }
-  } finally {
-    stream.destroy();
-  }
+  await forEachChunk(path, (chunk) => builder.tokenizer.push(decoder.write(chunk)), opts.onProgress);
   builder.tokenizer.push(decoder.end());
   return builder.assemble();
 }

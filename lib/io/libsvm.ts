@@ -12,8 +12,8 @@
  *
  * The file is streamed in 1 MiB chunks into growable typed arrays, so the text is never held in memory whole.
  */
-import * as fs from 'node:fs';
 import { CsrMatrix, DenseMatrix, type DataMatrix } from '../data';
+import { forEachChunk, forEachChunkSync } from './chunks';
 import { checkBoolean, checkFunction, checkInteger, checkOneOf, checkOptions, describeType } from '../errors';
 
 /** Options of {@link readLibsvm} and {@link readLibsvmSync}. */
@@ -51,7 +51,6 @@ export interface LibsvmData {
  */
 export const DENSE_THRESHOLD = 0.25;
 
-const CHUNK_BYTES = 1 << 20;
 /** Largest accepted 1-based index, so the 0-based column and cols+1 (bias) fit an Int32. */
 const MAX_INDEX = 0x7ffffffe;
 const KNOWN_OPTIONS = ['bias', 'numFeatures', 'format', 'onProgress'] as const;
@@ -420,21 +419,7 @@ function assemble(file: string, parser: LibsvmParser, opts: ResolvedOptions): Li
 export function readLibsvmSync(path: string, options?: LibsvmOptions): LibsvmData {
   const opts = resolveOptions(path, options);
   const parser = new LibsvmParser(path, opts.numFeatures);
-  const fd = fs.openSync(path, 'r');
-  try {
-    const total = fs.fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let read = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, CHUNK_BYTES, null);
-      if (n === 0) break;
-      read += n;
-      parser.push(n === CHUNK_BYTES ? buf : buf.subarray(0, n));
-      opts.onProgress?.(read, total);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
+  forEachChunkSync(path, (chunk) => parser.push(chunk), opts.onProgress);
   return assemble(path, parser, opts);
 }
 
@@ -449,18 +434,6 @@ export function readLibsvmSync(path: string, options?: LibsvmOptions): LibsvmDat
 export async function readLibsvm(path: string, options?: LibsvmOptions): Promise<LibsvmData> {
   const opts = resolveOptions(path, options);
   const parser = new LibsvmParser(path, opts.numFeatures);
-  const total = (await fs.promises.stat(path)).size;
-  const stream = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  let read = 0;
-  try {
-    for await (const chunk of stream) {
-      const b = chunk as Buffer;
-      read += b.length;
-      parser.push(b);
-      opts.onProgress?.(read, total);
-    }
-  } finally {
-    stream.destroy();
-  }
+  await forEachChunk(path, (chunk) => parser.push(chunk), opts.onProgress);
   return assemble(path, parser, opts);
 }
