@@ -4,11 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { minimize } from '../lib/minimize';
-import { leastSquares, logistic, softmax } from '../lib/objectives/factories';
-import type { Objective } from '../lib/objectives/objective';
 import { handObjective } from './helpers/mdb_problems';
-import { normals, randomMatrices, rng } from './helpers/random-data';
-import { expectSameTrace, parityProblem, rosenbrockObjective, solveBreastCancer } from './helpers/second_order';
+import { builtinProblem, expectSameTrace, parityProblem, rosenbrockObjective, solveBreastCancer } from './helpers/second_order';
 
 function maxAbsDiffFromOnes(x: Float64Array): number {
   let m = 0;
@@ -67,18 +64,7 @@ describe("lbfgs on user objectives", () => {
 });
 
 describe('lbfgs on the built-in models', () => {
-  const n = 200;
-  const d = 8;
-  const { dense } = randomMatrices(11, n, d, 0.7);
-  const rand = rng(3);
-  const labels = Float64Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1));
-  const classes = Float64Array.from({ length: n }, () => Math.floor(rand() * 3));
-  const targets = normals(rand, n, 2);
-  const problems: [string, (backend: 'native' | 'js') => Objective][] = [
-    ['logistic', (backend) => logistic(dense, labels, { l2: 1e-2, backend })],
-    ['least squares', (backend) => leastSquares(dense, targets, { l2: 1e-2, backend })],
-    ['softmax', (backend) => softmax(dense, classes, { classes: 3, l2: 1e-2, backend })],
-  ];
+  const { problems } = builtinProblem();
   for (const [name, make] of problems) {
     for (const backend of ['js', 'native'] as const) {
       test(`${name} (${backend}): monotone decrease and a small gradient`, () => {

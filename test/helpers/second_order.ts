@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { DataMatrix } from '../../lib/data';
 import { readLibsvmSync } from '../../lib/io/libsvm';
 import { minimize, type MinimizeOptions } from '../../lib/minimize';
-import { leastSquares, logistic } from '../../lib/objectives/factories';
+import { leastSquares, logistic, softmax } from '../../lib/objectives/factories';
 import type { Objective } from '../../lib/objectives/objective';
 import type { OptimizeResult } from '../../lib/result';
 import { handObjective } from './mdb_problems';
@@ -124,4 +124,21 @@ export function expectSameTrace(native: OptimizeResult, js: OptimizeResult, tol 
     expect(Math.abs(a[k].stepSize - b[k].stepSize), ctx).toBeLessThanOrEqual(tol * Math.abs(b[k].stepSize));
   }
   for (let j = 0; j < js.x.length; j++) expect(Math.abs(native.x[j] - js.x[j])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(js.x[j])));
+}
+
+/** One small seeded dense problem (200 × 8) and the three built-in models on it, for "decreases f" tests. */
+export function builtinProblem() {
+  const n = 200;
+  const d = 8;
+  const { dense } = randomMatrices(11, n, d, 0.7);
+  const rand = rng(3);
+  const labels = Float64Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1));
+  const classes = Float64Array.from({ length: n }, () => Math.floor(rand() * 3));
+  const targets = normals(rand, n, 2);
+  const problems: [string, (backend: 'native' | 'js') => Objective][] = [
+    ['logistic', (backend) => logistic(dense, labels, { l2: 1e-2, backend })],
+    ['least squares', (backend) => leastSquares(dense, targets, { l2: 1e-2, backend })],
+    ['softmax', (backend) => softmax(dense, classes, { classes: 3, l2: 1e-2, backend })],
+  ];
+  return { n, d, dense, targets, problems };
 }
