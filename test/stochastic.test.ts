@@ -2,6 +2,7 @@
 // an independent BigInt implementation and the published xoshiro128** vector), batching, counting, stopping
 // rules, reproducibility, errors, and a user JS objective with batch support.
 import { describe, expect, it } from 'vitest';
+import { DenseMatrix } from '../lib/data';
 import { leastSquares, logistic, objective } from '../lib/objectives/factories';
 import type { Objective } from '../lib/objectives/objective';
 import { Adagrad, Adam, Lion, Sgd } from '../lib/stochastic/baselines';
@@ -186,6 +187,32 @@ describe('minimizeStochastic (TS backend)', () => {
     expect(d.status).toBe('grad-tol');
     expect(d.gradNorm).toBeLessThanOrEqual(1e-6);
     expect(d.success).toBe(true);
+  });
+
+  it('a step that overflows x stops the run as non-finite at the last finite x (TS and native)', () => {
+    // f and ∇f are finite at x0 = 0, but learningRate 1e308 sends x past the largest double.
+    const quad = objective((x, g) => {
+      let s = 0;
+      for (let i = 0; i < 3; i++) {
+        g[i] = (i + 1) * (x[i] - 1);
+        s += 0.5 * (i + 1) * (x[i] - 1) ** 2;
+      }
+      return s;
+    }, 3, { numSamples: 12 });
+    const r = minimizeStochastic(quad, new Float64Array(3), { method: 'sgd', learningRate: 1e308, batchSize: 4, epochs: 2 });
+    expect(r.status).toBe('non-finite');
+    expect(r.message).toMatch(/the step made x non-finite/);
+    expect(Array.from(r.x)).toEqual([0, 0, 0]);
+    expect(r.fun).toBe(3);
+    const X = new DenseMatrix(Float64Array.from({ length: 24 }, (_, k) => 1 + (k % 5)), 8, 3);
+    const y = new Float64Array(8).fill(10);
+    const runs = (['js', 'native'] as const).map((backend) =>
+      minimizeStochastic(leastSquares(X, y, { backend }), new Float64Array(3), { method: 'sgd', learningRate: 1e308, batchSize: 4, epochs: 2, backend }));
+    for (const run of runs) {
+      expect([run.status, run.nit, Array.from(run.x)]).toEqual(['non-finite', 1, [0, 0, 0]]);
+      expect(run.message).toMatch(/the step made x non-finite/);
+    }
+    expect(runs[1].backend).toBe('native');
   });
 
   it("onFailure 'stop' ends the run with line-search-failed", () => {

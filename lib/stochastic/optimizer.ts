@@ -71,6 +71,9 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** The stop message when a step overflows x (native/core/stochastic_method.hpp uses the same words). */
+export const NON_FINITE_STEP = 'the step made x non-finite; x is the last finite point';
+
 /** Whether every element is finite. */
 export function allFinite(v: Float64Array): boolean {
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
@@ -106,6 +109,8 @@ export abstract class StochasticOptimizer<S extends BaseSettings = BaseSettings>
   /** The gradient of the last step's batch at the point before the step. */
   protected readonly grad: Float64Array;
   protected readonly objective: Objective;
+  /** x before the current step (restored when the step leaves x non-finite). */
+  private readonly previous: Float64Array;
 
   protected constructor(objective: Objective, x0: Float64Array | readonly number[], readonly settings: S) {
     this.objective = checkObjective(objective);
@@ -114,6 +119,7 @@ export abstract class StochasticOptimizer<S extends BaseSettings = BaseSettings>
     }
     this.x = checkStart(x0, this.objective.dim);
     this.grad = new Float64Array(this.objective.dim);
+    this.previous = new Float64Array(this.objective.dim);
   }
 
   /** Whether `step` needs the second argument (`lineSearchBatch: 'independent'`). */
@@ -132,7 +138,14 @@ export abstract class StochasticOptimizer<S extends BaseSettings = BaseSettings>
       if (searchRows === undefined) throw new TypeError("searchRows: required with lineSearchBatch: 'independent'");
       search = new CountedObjective(this.objective.batch!(searchRows));
     }
-    const outcome = this.update(batch, search);
+    // A step may overflow x (an absurd learningRate, say) although f_B and ∇f_B were finite: x then returns
+    // to its last finite value and the run stops as 'non-finite' (the deterministic driver's contract).
+    this.previous.set(this.x);
+    let outcome = this.update(batch, search);
+    if (!outcome.stop && !allFinite(this.x)) {
+      this.x.set(this.previous);
+      outcome = { ...outcome, moved: false, stop: { status: 'non-finite', message: NON_FINITE_STEP } };
+    }
     this.iterations++;
     this.nfev += batch.nfev + (search === batch ? 0 : search.nfev);
     this.ngev += batch.ngev + (search === batch ? 0 : search.ngev);

@@ -67,8 +67,17 @@ class StochasticMethod {
   virtual ~StochasticMethod() = default;
 
   // One iteration on the selected batch(es).
+  // A step may overflow x (an absurd learning rate, say) although f_B and ∇f_B were finite: x then returns to
+  // its last finite value and the run stops as non-finite (lib/stochastic/optimizer.ts, the same rule).
   StochasticOutcome iterate(CountedObjective& batch, CountedObjective& search) {
+    previous_ = x_;  // same size every time: no allocation after the first step
     StochasticOutcome out = step(batch, search);
+    if (out.stop == Status::kRunning && !all_finite(x_.data(), x_.size())) {
+      x_ = previous_;
+      out.moved = false;
+      out.stop = Status::kNonFinite;
+      out.message = "the step made x non-finite; x is the last finite point";
+    }
     ++iterations_;
     return out;
   }
@@ -100,6 +109,9 @@ class StochasticMethod {
   Eigen::VectorXd x_;
   Eigen::VectorXd grad_;
   std::int64_t iterations_ = 0;
+
+ private:
+  Eigen::VectorXd previous_;  // x before the current step
 };
 
 // Builds a stochastic method by name from resolved settings; std::invalid_argument for an unknown name.
