@@ -1,5 +1,5 @@
 /**
- * The vectorized logistic line-search trial (native/core/logistic_line_kernel.cpp, used by LinearLine for the
+ * The vectorized logistic line-search trial (native/core/logistic_kernel.cpp, used by LinearLine for the
  * logistic loss): along(x, d).value(t) and .valueAndSlope(t) against a plain float64 loop written here, with
  * margins up to |z| = 800 (e^{−|z|} underflows past 745) and steps from 0 to 1e10.
  *

@@ -425,6 +425,37 @@ describe('breast-cancer data', () => {
   });
 });
 
+// LinearModel evaluates short rows in chunks (margins, then the losses of the chunk in one vectorized call,
+// then the gradient updates) and long rows (≥ 128 stored entries) row by row; the problems above fit in one
+// chunk. These cover many chunks, a ragged last chunk, long rows, and mini-batches with repeated rows.
+describe('chunked and row-by-row evaluation paths', () => {
+  // [n, d]: 700×10 (~6 entries/row: 256-row chunks); 600×160 (dense rows of 160 go row by row, CSR rows of
+  // ~88 entries in chunks of ~31 rows).
+  const shapes: [number, number][] = [[700, 10], [600, 160]];
+  describe.each(shapes)('%i × %i', (n, d) => {
+    it.each(['logistic', 'least-squares'] as const)('%s: value and gradient equal a plain loop, full and batch, dense and CSR', (loss) => {
+      const p = makeProblem(loss, n, d, 5 + d);
+      const rand = rng(d);
+      const x = randomVector(rand, p.dim, 0.2);
+      const batchRows = Array.from({ length: 250 }, () => Math.floor(rand() * n));
+      for (const storage of ['dense', 'csr'] as const) {
+        const full = build(p, storage);
+        for (const [f, rows] of [[full, Array.from({ length: n }, (_, i) => i)], [full.batch!(batchRows), batchRows]] as const) {
+          const ref = reference(p, rows, x);
+          const g = new Float64Array(p.dim);
+          const fg = f.valueAndGradient(x, g);
+          expectClose(fg, ref.f, 1e-12);
+          expectVectorClose(g, ref.g, 1e-12);
+          // value alone takes the same path as valueAndGradient (and at a new point, not from the cache)
+          const fresh = build(p, storage);
+          const fv = f === full ? fresh.value(x) : fresh.batch!(batchRows).value(x);
+          expect(fv).toBe(fg);
+        }
+      }
+    });
+  });
+});
+
 describe('threads', () => {
   it('setThreads(1) and setThreads(2) agree to 1e-12 on a problem large enough to run in parallel', () => {
     for (const loss of LOSSES) {

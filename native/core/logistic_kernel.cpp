@@ -1,4 +1,4 @@
-#include "core/logistic_line_kernel.hpp"
+#include "core/logistic_kernel.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -128,75 +128,74 @@ STEPSEARCH_INLINE void group_terms(V tt, V b, V q, double* loss, double* term) {
 }
 
 // Rows are handled in chunks of kChunk: first the terms of the whole chunk (independent vector work, which
-// out-of-order execution overlaps freely), then their double-double sums in row order (a serial chain of
-// adds). Measured slower on this machine (AMD EPYC, Zen 4): adding each row group right after computing it
+// out-of-order execution overlaps freely), then their double-double sums (LaneSum: four chains in row order).
+// Measured slower on this machine (AMD EPYC, Zen 4): adding each row group right after computing it
 // (1.2x), a software pipeline adding the previous chunk during the current one (1.1x), two vectors
 // interleaved per step or 8-double vectors (1.6x and 2.3x: register spills, scalarized blends).
 constexpr std::int64_t kChunk = 256;
 
-template <bool kSlope, class V>
-STEPSEARCH_INLINE void line_sums(const double* z, const double* q, const double* b, const std::int32_t* rows,
+// The margins are z_r + t·q_r when kLine (a line trial), else z_r. The slope terms (when kSlope) are
+// (σ − b)·q_r summed into *slope when kLine, else σ − b stored to slopes[r − begin].
+template <bool kLine, bool kSlope, class V>
+STEPSEARCH_INLINE void loss_sums(const double* z, const double* q, const double* b, const std::int32_t* rows,
                                  std::int64_t begin, std::int64_t end, double t, CompensatedSum* value,
-                                 CompensatedSum* slope) {
-  // The sums are held in locals (registers) for the loop: through the pointers every add would go via memory.
-  CompensatedSum v = *value, s = kSlope ? *slope : CompensatedSum{};
-  alignas(32) double loss[kChunk], term[kChunk];
+                                 CompensatedSum* slope, double* slopes) {
+  LaneSum v, s;
+  alignas(32) double loss[kChunk], term_buf[kChunk];
+  const V one = splat<V>(1.0);
   for (std::int64_t c = begin; c < end; c += kChunk) {
     const std::int64_t n = std::min(kChunk, end - c);
+    double* term = kLine || !kSlope ? term_buf : slopes + (c - begin);
     std::int64_t j = 0;
     for (; j + lanes_of<V> <= n; j += lanes_of<V>) {
       const std::int64_t r = c + j;
-      const V qv = load<V>(q + r);
       V bv;
       if (rows) {
         for (int k = 0; k < lanes_of<V>; ++k) bv[k] = b[rows[r + k]];
       } else {
         bv = load<V>(b + r);
       }
-      group_terms<kSlope, V>(load<V>(z + r) + t * qv, bv, qv, loss + j, term + j);
+      if constexpr (kLine) {
+        const V qv = load<V>(q + r);
+        group_terms<kSlope, V>(load<V>(z + r) + t * qv, bv, qv, loss + j, term + j);
+      } else {
+        group_terms<kSlope, V>(load<V>(z + r), bv, one, loss + j, term + j);
+      }
     }
-    if (j < n) {  // the last rows, padded with zeros (the padding lanes are not added)
+    if (j < n) {  // the last rows, padded with zeros (the padding lanes are neither added nor stored)
       double zs[lanes_of<V>] = {}, qs[lanes_of<V>] = {}, bs[lanes_of<V>] = {};
+      double ls[lanes_of<V>], ts[lanes_of<V>];
       for (std::int64_t k = 0; k < n - j; ++k) {
         const std::int64_t r = c + j + k;
         zs[k] = z[r];
-        qs[k] = q[r];
+        qs[k] = kLine ? q[r] : 1.0;
         bs[k] = b[rows ? rows[r] : r];
       }
       const V qv = load<V>(qs);
-      group_terms<kSlope, V>(load<V>(zs) + t * qv, load<V>(bs), qv, loss + j, term + j);
-    }
-    if constexpr (kSlope) {
-      for (std::int64_t k = 0; k < n; ++k) {  // two independent chains, interleaved
-        v.add(loss[k]);
-        s.add(term[k]);
+      group_terms<kSlope, V>(kLine ? load<V>(zs) + t * qv : load<V>(zs), load<V>(bs), qv, ls, ts);
+      for (std::int64_t k = 0; k < n - j; ++k) {
+        loss[j + k] = ls[k];
+        if (kSlope) term[j + k] = ts[k];
       }
-    } else {
-      for (std::int64_t k = 0; k < n; ++k) v.add(loss[k]);
     }
+    v.add_run(loss, n);
+    if (kLine && kSlope) s.add_run(term, n);
   }
-  *value = v;
-  if (kSlope) *slope = s;
+  v.merge_into(value);
+  if (kLine && kSlope) s.merge_into(slope);
 }
 
 // The two builds of each loop (see STEPSEARCH_DISPATCH above).
-STEPSEARCH_AVX2 void value_avx2(const double* z, const double* q, const double* b, const std::int32_t* rows,
-                                std::int64_t begin, std::int64_t end, double t, CompensatedSum* value) {
-  line_sums<false, V4>(z, q, b, rows, begin, end, t, value, nullptr);
+template <bool kLine, bool kSlope>
+STEPSEARCH_AVX2 void sums_avx2(const double* z, const double* q, const double* b, const std::int32_t* rows,
+                               std::int64_t begin, std::int64_t end, double t, CompensatedSum* value,
+                               CompensatedSum* slope, double* slopes) {
+  loss_sums<kLine, kSlope, V4>(z, q, b, rows, begin, end, t, value, slope, slopes);
 }
-void value_base(const double* z, const double* q, const double* b, const std::int32_t* rows, std::int64_t begin,
-                std::int64_t end, double t, CompensatedSum* value) {
-  line_sums<false, V2>(z, q, b, rows, begin, end, t, value, nullptr);
-}
-STEPSEARCH_AVX2 void value_and_slope_avx2(const double* z, const double* q, const double* b,
-                                          const std::int32_t* rows, std::int64_t begin, std::int64_t end, double t,
-                                          CompensatedSum* value, CompensatedSum* slope) {
-  line_sums<true, V4>(z, q, b, rows, begin, end, t, value, slope);
-}
-void value_and_slope_base(const double* z, const double* q, const double* b, const std::int32_t* rows,
-                          std::int64_t begin, std::int64_t end, double t, CompensatedSum* value,
-                          CompensatedSum* slope) {
-  line_sums<true, V2>(z, q, b, rows, begin, end, t, value, slope);
+template <bool kLine, bool kSlope>
+void sums_base(const double* z, const double* q, const double* b, const std::int32_t* rows, std::int64_t begin,
+               std::int64_t end, double t, CompensatedSum* value, CompensatedSum* slope, double* slopes) {
+  loss_sums<kLine, kSlope, V2>(z, q, b, rows, begin, end, t, value, slope, slopes);
 }
 
 bool use_avx2() {
@@ -211,23 +210,36 @@ bool use_avx2() {
 #endif
 }
 
+template <bool kLine, bool kSlope>
+void sums(const double* z, const double* q, const double* b, const std::int32_t* rows, std::int64_t begin,
+          std::int64_t end, double t, CompensatedSum* value, CompensatedSum* slope, double* slopes) {
+  if (use_avx2())
+    sums_avx2<kLine, kSlope>(z, q, b, rows, begin, end, t, value, slope, slopes);
+  else
+    sums_base<kLine, kSlope>(z, q, b, rows, begin, end, t, value, slope, slopes);
+}
+
 }  // namespace
 
 void logistic_line_value(const double* z, const double* q, const double* b, const std::int32_t* rows,
                          std::int64_t begin, std::int64_t end, double t, CompensatedSum* value) {
-  if (use_avx2())
-    value_avx2(z, q, b, rows, begin, end, t, value);
-  else
-    value_base(z, q, b, rows, begin, end, t, value);
+  sums<true, false>(z, q, b, rows, begin, end, t, value, nullptr, nullptr);
 }
 
 void logistic_line_value_and_slope(const double* z, const double* q, const double* b, const std::int32_t* rows,
                                    std::int64_t begin, std::int64_t end, double t, CompensatedSum* value,
                                    CompensatedSum* slope) {
-  if (use_avx2())
-    value_and_slope_avx2(z, q, b, rows, begin, end, t, value, slope);
-  else
-    value_and_slope_base(z, q, b, rows, begin, end, t, value, slope);
+  sums<true, true>(z, q, b, rows, begin, end, t, value, slope, nullptr);
+}
+
+void logistic_value(const double* z, const double* b, const std::int32_t* rows, std::int64_t begin,
+                    std::int64_t end, CompensatedSum* value) {
+  sums<false, false>(z, nullptr, b, rows, begin, end, 0.0, value, nullptr, nullptr);
+}
+
+void logistic_value_and_slopes(const double* z, const double* b, const std::int32_t* rows, std::int64_t begin,
+                               std::int64_t end, CompensatedSum* value, double* slopes) {
+  sums<false, true>(z, nullptr, b, rows, begin, end, 0.0, value, nullptr, slopes);
 }
 
 }  // namespace stepsearch::core

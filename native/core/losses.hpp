@@ -4,7 +4,17 @@
 //   value_and_slope(z, y, s) ℓ(z, y), and ℓ'(z, y) written to *s
 //   curvature(z, y)          ℓ''(z, y) (the Hessian weight D_ii)
 //   kConstantCurvature       ℓ'' does not depend on z (Hessian products then need no margins)
+// and, over rows r = begin..end−1 of margins z[r] with labels y[rows ? rows[r] : r] (sums added to *sum):
+//   sum_values(z, y, rows, begin, end, sum)                     Σ ℓ(z_r)
+//   sum_values_and_slopes(z, y, rows, begin, end, sum, slopes)  Σ ℓ(z_r), slopes[r − begin] = ℓ'(z_r)
+//   sum_line(z, q, y, rows, begin, end, t, sum, slope)          Σ ℓ(z_r + t·q_r), and Σ ℓ'(z_r + t·q_r)·q_r
+//                                                               when slope is not null (a line trial)
+// The logistic sums run in the vectorized kernels of logistic_kernel.hpp; every sum adds in the same order
+// (LaneSum), so a trial at t = 0 and a full evaluation of the same margins round alike.
 #pragma once
+#include <cstdint>
+
+#include "core/logistic_kernel.hpp"
 #include "core/stable_math.hpp"
 
 namespace stepsearch::core {
@@ -17,9 +27,25 @@ struct LogisticLoss {
     return logistic_loss_and_slope(z, b, slope);
   }
   static double curvature(double z, double) { return sigmoid_curvature(z); }
+
+  static void sum_values(const double* z, const double* b, const std::int32_t* rows, std::int64_t begin,
+                         std::int64_t end, CompensatedSum* sum) {
+    logistic_value(z, b, rows, begin, end, sum);
+  }
+  static void sum_values_and_slopes(const double* z, const double* b, const std::int32_t* rows,
+                                    std::int64_t begin, std::int64_t end, CompensatedSum* sum, double* slopes) {
+    logistic_value_and_slopes(z, b, rows, begin, end, sum, slopes);
+  }
+  static void sum_line(const double* z, const double* q, const double* b, const std::int32_t* rows,
+                       std::int64_t begin, std::int64_t end, double t, CompensatedSum* sum, CompensatedSum* slope) {
+    if (slope)
+      logistic_line_value_and_slope(z, q, b, rows, begin, end, t, sum, slope);
+    else
+      logistic_line_value(z, q, b, rows, begin, end, t, sum);
+  }
 };
 
-// Squared error ℓ = ½(z − y)², ℓ' = z − y, ℓ'' = 1.
+// Squared error ℓ = ½(z − y)², ℓ' = z − y, ℓ'' = 1. No transcendental: the sums are plain loops.
 struct SquaredLoss {
   static constexpr bool kConstantCurvature = true;
   static double value(double z, double y) {
@@ -32,6 +58,44 @@ struct SquaredLoss {
     return 0.5 * r * r;
   }
   static double curvature(double, double) { return 1.0; }
+
+  static void sum_values(const double* z, const double* y, const std::int32_t* rows, std::int64_t begin,
+                         std::int64_t end, CompensatedSum* sum) {
+    sum_rows(begin, end, sum, nullptr, [&](std::int64_t r, double* loss, double*) {
+      *loss = value(z[r], y[rows ? rows[r] : r]);
+    });
+  }
+  static void sum_values_and_slopes(const double* z, const double* y, const std::int32_t* rows,
+                                    std::int64_t begin, std::int64_t end, CompensatedSum* sum, double* slopes) {
+    sum_rows(begin, end, sum, nullptr, [&](std::int64_t r, double* loss, double*) {
+      *loss = value_and_slope(z[r], y[rows ? rows[r] : r], &slopes[r - begin]);
+    });
+  }
+  static void sum_line(const double* z, const double* q, const double* y, const std::int32_t* rows,
+                       std::int64_t begin, std::int64_t end, double t, CompensatedSum* sum, CompensatedSum* slope) {
+    sum_rows(begin, end, sum, slope, [&](std::int64_t r, double* loss, double* term) {
+      double l1;
+      *loss = value_and_slope(z[r] + t * q[r], y[rows ? rows[r] : r], &l1);
+      *term = l1 * q[r];
+    });
+  }
+
+ private:
+  // Computes the per-row terms in runs of kRun (row(r, &loss, &term)) and adds them in LaneSum order.
+  template <class Row>
+  static void sum_rows(std::int64_t begin, std::int64_t end, CompensatedSum* sum, CompensatedSum* slope, Row&& row) {
+    constexpr std::int64_t kRun = 256;
+    double loss[kRun], term[kRun];
+    LaneSum v, s;
+    for (std::int64_t c = begin; c < end; c += kRun) {
+      const std::int64_t n = end - c < kRun ? end - c : kRun;
+      for (std::int64_t k = 0; k < n; ++k) row(c + k, &loss[k], &term[k]);
+      v.add_run(loss, n);
+      if (slope) s.add_run(term, n);
+    }
+    v.merge_into(sum);
+    if (slope) s.merge_into(slope);
+  }
 };
 
 }  // namespace stepsearch::core
