@@ -62,7 +62,7 @@ class LinearModel final : public Objective {
       for (Index c = b; c < e; c += chunk) {
         const Index ce = std::min(e, c + chunk);
         if (!hit)
-          for (Index r = c; r < ce; ++r) z[r] = row_dot(X_, sel_[r], w);
+          chunk_margins(c, ce, w, z);
         Loss::sum_values(z, y_, sel_.rows, c, ce, &p.first);
       }
       return p;
@@ -101,9 +101,14 @@ class LinearModel final : public Objective {
       for (Index c = b; c < e; c += chunk) {
         const Index ce = std::min(e, c + chunk);
         if (!hit)
-          for (Index r = c; r < ce; ++r) z[r] = row_dot(X_, sel_[r], w);
+          chunk_margins(c, ce, w, z);
         Loss::sum_values_and_slopes(z, y_, sel_.rows, c, ce, &p.first, slopes);
-        for (Index r = c; r < ce; ++r) row_axpy(X_, sel_[r], slopes[r - c], acc);
+        Index r = c;
+        for (; r + 4 <= ce; r += 4) {
+          const Index rows4[4] = {sel_[r], sel_[r + 1], sel_[r + 2], sel_[r + 3]};
+          rows_axpy4(X_, rows4, slopes + (r - c), acc);
+        }
+        for (; r < ce; ++r) row_axpy(X_, sel_[r], slopes[r - c], acc);
       }
       return p;
     });
@@ -231,6 +236,16 @@ class LinearModel final : public Objective {
     curv_valid_ = false;
   }
   static bool aliases(const double* a, const double* b, Index n) { return a < b + n && b < a + n; }
+
+  // z[r] = x_i · w for the selected rows r ∈ [c, ce), two rows at a time (each rounded as row_dot).
+  void chunk_margins(Index c, Index ce, const double* w, double* z) const {
+    Index r = c;
+    for (; r + 2 <= ce; r += 2) {
+      const Index rows2[2] = {sel_[r], sel_[r + 1]};
+      rows_dot2(X_, rows2, w, z + r);
+    }
+    if (r < ce) z[r] = row_dot(X_, sel_[r], w);
+  }
 
   // Rows per chunk of value / value_and_gradient: enough for the vector loss kernel, few enough that the
   // chunk's stored entries (~12 bytes each) stay in L1/L2 for the second touch (the gradient update).
