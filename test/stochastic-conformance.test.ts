@@ -123,7 +123,7 @@ describe('SLS (spec §7)', () => {
 describe('PoNoS (spec §7, §4.3)', () => {
   it('ξ = 1: C_k is the mean of the losses so far; l follows max(l + e − 1, 0); η₀ is the reset Polyak step', () => {
     const f = quadratic(3);
-    const opt = new Ponos(f, new Float64Array(D));
+    const opt = new Ponos(f, new Float64Array(D), { xi: 1 });
     const losses: number[] = [];
     let maxL = 0;
     drive(80, 5, (rows) => {
@@ -150,7 +150,7 @@ describe('PoNoS (spec §7, §4.3)', () => {
 
   it('skipped iterations (f_B = 0) still update C and leave l unchanged', () => {
     const f = quadratic(4, 20); // rows 0..19 are flat: f_i ≡ 0
-    const opt = new Ponos(f, new Float64Array(D));
+    const opt = new Ponos(f, new Float64Array(D), { xi: 1 });
     const a = opt.step([30, 31, 32, 33]);
     const l = opt.backtrackMemory;
     const flat = opt.step([0, 5, 10]);

@@ -16,7 +16,7 @@ class Ponos final : public LineSearchMethod {
   Ponos(const Eigen::VectorXd& x0, const LineSearchSettings& ls, const Settings& s)
       : LineSearchMethod(x0, ls),
         polyak_c_(s.number("polyakC", 0.1)),
-        xi_(s.number("xi", 1)),
+        xi_(s.number("xi", 0.85)),  // stepsearch default (lib/stochastic/ponos.ts DEFAULT_XI; PoNoS.py: 1)
         f_star_(s.number("fStar", 0)),
         resetting_(s.flag("resetting", true)) {}
 
