@@ -83,6 +83,24 @@ function runExisting() {
   return out;
 }
 
+/** Issue goal "native ≥ 2× torch.optim.SGD per epoch at batch 64", from the JSON bench/stochastic/run.mjs saved. */
+function torchGoals(existing) {
+  const run = existing.find((b) => b.file === 'bench/stochastic/run.mjs');
+  const name = 'native sgd ≥ 2× torch.optim.SGD per epoch (batch 64, 2 cores)';
+  if (!run || run.status !== 'ok') return [{ name, pass: null, detail: `bench/stochastic/run.mjs ${run?.status ?? 'not run'}` }];
+  const dir = path.join(benchDir, 'results');
+  const suffix = quick ? '-quick.json' : '.json';
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith('stochastic-') && f.endsWith(suffix) && (quick || !f.endsWith('-quick.json'))).sort();
+  if (!files.length) return [{ name, pass: null, detail: 'no saved stochastic results' }];
+  const torch = JSON.parse(fs.readFileSync(path.join(dir, files[files.length - 1]), 'utf8')).torch ?? {};
+  return Object.entries(torch).map(([problem, { sgd }]) => (sgd.skipped
+    ? { name, problem, pass: null, detail: `torch skipped: ${sgd.skipped}` }
+    : {
+      name, problem, pass: sgd.torchOverNative >= 2,
+      detail: `torch ${sgd.torch} (${sgd.threads} threads) ${ms(sgd.msPerEpoch)} ms vs native ${ms(sgd.nativeMs)} ms per epoch (lr ${sgd.learningRate}): ${times(sgd.torchOverNative)}`,
+    }));
+}
+
 function goalCell(g) {
   const verdict = g.pass === true ? '**PASS**' : g.pass === false ? '**FAIL**' : 'n/a';
   return g.sizeConditionMet === false ? `${verdict} (indicative: size below the goal's)` : verdict;
@@ -121,6 +139,7 @@ async function main() {
   if (s.kernels) report.goals.push(s.kernels.goal);
   if (s.solvers) report.goals.push(...s.solvers.goals);
   if (s.overhead) report.goals.push(s.overhead.goal);
+  if (s.existing) report.goals.push(...torchGoals(s.existing));
   machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
   report.totalSeconds = +((performance.now() - started) / 1000).toFixed(1);
 

@@ -22,11 +22,13 @@
  * checkEvery = 2 (one checkpoint), optimizer time / 2, the minimum of 2 repetitions, native objective + C++
  * loop vs pure-TS objective + TS loop. The machine is shared (2 cores): figures are indicative.
  *
- * Torch hook: `results.torch` is null. A torch harness can rebuild every problem from
- * `results.problems[name].spec` with the generators of problems.mjs (or import them), use the same batch
- * size / epochs / target, and fill `results.torch[problem][method] = { epochs, ms, msPerEpoch }` so the
- * report tables line up by key.
+ * torch.optim.SGD per epoch (`results.torch`): every problem is written to a temporary folder and
+ * bench/stochastic/torch_sgd.py (Debian's python3-torch, /usr/bin/python3; bench/setup installs it) times 2
+ * epochs of SGD at batch 64 with the learning rate SGD's grid picked here, float64, torch.set_num_threads =
+ * the native thread count; the best of 2 repetitions, as for the native figure it is compared with (the C++
+ * loop on the native objective, same batch size and learning rate). Skipped with a note when torch is absent.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -93,6 +95,34 @@ function msPerEpoch(f, method, extra, backend) {
   return best;
 }
 
+const PYTHON = process.env.STEPSEARCH_BENCH_PYTHON ?? (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+
+/** torch.optim.SGD ms per epoch on the same data (torch_sgd.py), or { skipped } with the reason. */
+function torchPerEpoch(name, X, y, loss, learningRate) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-torch-'));
+  try {
+    const folder = path.join(dir, name);
+    fs.mkdirSync(folder);
+    const put = (file, arr) => fs.writeFileSync(path.join(folder, file), new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+    if (X.kind === 'dense') put('X.f64', X.data);
+    else {
+      put('indptr.i32', X.indptr);
+      put('indices.i32', X.indices);
+      put('values.f64', X.values);
+    }
+    put('y.f64', y);
+    const meta = { rows: X.rows, cols: X.cols, kind: X.kind, loss, learningRate, batchSize: BATCH, epochs: 2, repeats: 2, threads: getThreads(), seed: SEED };
+    fs.writeFileSync(path.join(folder, 'meta.json'), JSON.stringify(meta));
+    const r = spawnSync(PYTHON, [path.join(here, 'torch_sgd.py'), folder], {
+      encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: String(getThreads()) },
+    });
+    if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'failed').trim().split('\n').pop() };
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const t0 = performance.now();
 const results = {
   date: new Date().toISOString(),
@@ -101,7 +131,7 @@ const results = {
   problems: {},
   toTarget: {},
   msPerEpoch: {},
-  torch: null,
+  torch: {},
 };
 
 const denseSpec = { n: N, d: 50, seed: 1, marginFraction: 0.5 };
@@ -111,9 +141,9 @@ const csr = csrProblem(csrSpec);
 const Xd = new DenseMatrix(dense.X.data, dense.X.rows, dense.X.cols);
 const Xs = new CsrMatrix(csr.X.rows, csr.X.cols, csr.X.indptr, csr.X.indices, csr.X.values);
 const problems = [
-  { name: 'dense-logistic', spec: { generator: 'denseProblem', ...denseSpec, loss: 'logistic', l2: 0 }, make: (backend) => logistic(Xd, dense.labels, { backend }) },
-  { name: 'csr-logistic', spec: { generator: 'csrProblem', ...csrSpec, loss: 'logistic', l2: 0 }, make: (backend) => logistic(Xs, csr.labels, { backend }) },
-  { name: 'dense-lsq', spec: { generator: 'denseProblem', ...denseSpec, loss: 'least-squares', targets: 'y = X w*', l2: 0 }, make: (backend) => leastSquares(Xd, dense.targets, { backend }) },
+  { name: 'dense-logistic', X: dense.X, y: dense.labels, loss: 'logistic', spec: { generator: 'denseProblem', ...denseSpec, loss: 'logistic', l2: 0 }, make: (backend) => logistic(Xd, dense.labels, { backend }) },
+  { name: 'csr-logistic', X: csr.X, y: csr.labels, loss: 'logistic', spec: { generator: 'csrProblem', ...csrSpec, loss: 'logistic', l2: 0 }, make: (backend) => logistic(Xs, csr.labels, { backend }) },
+  { name: 'dense-lsq', X: dense.X, y: dense.targets, loss: 'least-squares', spec: { generator: 'denseProblem', ...denseSpec, loss: 'least-squares', targets: 'y = X w*', l2: 0 }, make: (backend) => leastSquares(Xd, dense.targets, { backend }) },
 ];
 results.setup = { generationMs: Math.round(performance.now() - t0) };
 
@@ -140,6 +170,10 @@ for (const p of problems) {
     perEpoch[label(method, extra)] = { nativeMs: round(nat), tsMs: round(ts), tsOverNative: round(ts / nat) };
   }
   results.msPerEpoch[p.name] = perEpoch;
+  const sgdLr = rows['sgd (best lr)'].learningRate;
+  const torch = torchPerEpoch(p.name, p.X, p.y, p.loss, sgdLr);
+  const sgdNative = perEpoch[label('sgd', { learningRate: sgdLr })].nativeMs;
+  results.torch[p.name] = { sgd: { learningRate: sgdLr, ...torch, nativeMs: sgdNative, torchOverNative: torch.msPerEpoch ? round(torch.msPerEpoch / sgdNative) : null } };
 
   console.log(`\n${p.name}  (n = ${N}, f(x0) = ${results.problems[p.name].initialLoss}; target ${TARGET}, batch ${BATCH}, ≤ ${MAX_EPOCHS} epochs)`);
   console.log(['method'.padEnd(34), 'epochs', 'ms(all)', 'ms(opt)', 'final f'.padStart(10)].join('  '));
@@ -152,6 +186,9 @@ for (const p of problems) {
   for (const [name, r] of Object.entries(perEpoch)) {
     console.log([name.padEnd(48), String(r.nativeMs).padStart(6), String(r.tsMs).padStart(6), String(r.tsOverNative).padStart(9)].join('  '));
   }
+  const t = results.torch[p.name].sgd;
+  if (t.skipped) console.log(`torch.optim.SGD: skipped (${t.skipped})`);
+  else console.log(`torch.optim.SGD lr=${t.learningRate}: ${round(t.msPerEpoch)} ms per epoch (torch ${t.torch}, ${t.threads} threads) vs native sgd ${t.nativeMs} ms: native ${t.torchOverNative}x faster`);
 }
 
 results.totalMs = Math.round(performance.now() - t0);
