@@ -13,6 +13,8 @@ import { pcg, PcgWorkspace } from '../lib/optimizers/pcg';
 import { handObjective, randomSpd } from './helpers/mdb_problems';
 import { normals, rng } from './helpers/random-data';
 import { builtinProblem, expectSameTrace, parityProblem, rosenbrockObjective, solveBreastCancer } from './helpers/second_order';
+import { denseClassification } from './helpers/synthetic';
+import { DenseMatrix } from '../lib/data';
 
 const METHODS = ['newton-cg', 'newton'] as const;
 
@@ -262,6 +264,24 @@ describe('options', () => {
         expect(before).toBeGreaterThan(eps * g0norm);
       }
     }
+  });
+
+  test('newton-cg applies LIBLINEAR\'s preconditioner mix and forcing term at the scale n·f (cgScale)', () => {
+    // Columns scaled by 10^(−1…1) as raw data are: with the rules applied to the mean loss itself (cgScale 1)
+    // the mix is ~I and the forcing term tiny, so CG needs many more products per Newton step.
+    const { X, y } = denseClassification(4000, 30, 3);
+    const data = X.data.map((v, k) => v * 10 ** (-1 + (2 * (k % 30)) / 29));
+    for (const backend of ['js', 'native'] as const) {
+      const f = logistic(new DenseMatrix(data, 4000, 30), y, { l2: 1 / 4000, backend });
+      const run = (o: Record<string, unknown>) => minimize(f, new Float64Array(30), { method: 'newton-cg', gradTol: 0, relativeGradTol: 1e-6, ...o });
+      const auto = run({});
+      const explicit = run({ cgScale: 4000 });
+      const unscaled = run({ cgScale: 1 });
+      expect([auto.status, unscaled.status]).toEqual(['grad-tol', 'grad-tol']);
+      expect([explicit.nit, explicit.nhvp, explicit.fun]).toEqual([auto.nit, auto.nhvp, auto.fun]);
+      expect(auto.nhvp / auto.nit).toBeLessThan(0.5 * (unscaled.nhvp / unscaled.nit));
+    }
+    expect(() => minimize(rosenbrockObjective(2, true), [0, 0], { method: 'newton-cg', cgScale: -1 })).toThrow(/cgScale/);
   });
 
   test('newton refuses dim > maxDim with a RangeError naming maxDim', () => {

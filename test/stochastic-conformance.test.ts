@@ -63,6 +63,41 @@ function drive<T>(steps: number, batchSize: number, step: (rows: Int32Array) => 
   }
 }
 
+describe("SLS with lineSearch: 'goldstein' (spec §4.1)", () => {
+  // f(x) = ½x² in 1-D, one sample: from x = 1, g = 1, s = 1, the trial x − η has f = ½(1 − η)². With c = 0.1,
+  // Armijo (f ≤ ½ − 0.1η) holds for η ≤ 1.8 and the Goldstein side (f ≥ ½ − 0.9η) for η ≥ 0.2.
+  const half = objective((x, g) => {
+    g[0] = x[0];
+    return 0.5 * x[0] * x[0];
+  }, 1, { numSamples: 1 });
+  const rows = Int32Array.of(0);
+  const stepFrom = (options: Record<string, unknown>) => new Sls(half, [1], { lineSearch: 'goldstein', c: 0.1, ...options }).step(rows);
+
+  it('a too-short step grows by forwardFactor until both sides hold', () => {
+    const r = stepFrom({ initialStep: 0.01 }); // 0.01, 0.02, 0.04, 0.08, 0.16 rejected (Armijo only), 0.32 accepted
+    expect([r.backtracks, r.stepSize, r.moved]).toEqual([5, 0.32, true]);
+  });
+
+  it('a too-long step shrinks by decreaseFactor', () => {
+    const r = stepFrom({ initialStep: 5 }); // 5·0.9^k ≤ 1.8 first at k = 10
+    expect(r.backtracks).toBe(10);
+    expect(r.stepSize).toBeCloseTo(5 * 0.9 ** 10, 14);
+  });
+
+  it('growth stops at maxStep (eta_max), where an Armijo step is accepted', () => {
+    const r = stepFrom({ initialStep: 0.01, maxStep: 0.1 }); // 0.01, 0.02, 0.04, 0.08, then 0.1 = eta_max
+    expect([r.backtracks, r.stepSize]).toEqual([4, 0.1]);
+  });
+
+  it('defaults: resetOption 0 and eta_max 10; c above 1/2 is rejected', () => {
+    const opt = new Sls(half, [1], { lineSearch: 'goldstein' });
+    expect([opt.settings.resetOption, opt.settings.maxStep, opt.settings.forwardFactor]).toEqual([0, 10, 2]);
+    expect(new Sls(half, [1], {}).settings.resetOption).toBe(1);
+    expect(() => new Sls(half, [1], { lineSearch: 'goldstein', c: 0.6 })).toThrow(/^c: must be <= 0.5/);
+    expect(() => new Sls(half, [1], { lineSearch: 'wolfe' })).toThrow(/^lineSearch/);
+  });
+});
+
 describe('SLS (spec §7)', () => {
   it('reset option 2 with η₀ ≥ 2(1−c)/L accepts the first β^j·η₀ passing Armijo, and it is ≥ 2β(1−c)/L', () => {
     const f = quadratic(1);

@@ -14,6 +14,11 @@ export interface PcgParams {
   cgTol: number;
   /** CG iterations (Hessian-vector products) at most. */
   maxIterations: number;
+  /**
+   * κ, the factor between f and the objective LIBLINEAR's rule is written for (newton-cg's `cgScale`): the
+   * forcing term uses ‖κg‖ in κ's units, √(κ·√(gᵀM⁻¹g)); 1 applies the rule to f itself.
+   */
+  normScale?: number;
 }
 
 /**
@@ -72,7 +77,7 @@ export function pcg(hessVec: HessVecFn, g: Float64Array, M: Float64Array | null,
   }
   let zTr = dot(z, r);
   const gMinvNorm = Math.sqrt(zTr);
-  const cgtol = Math.min(p.cgTol, Math.sqrt(gMinvNorm));
+  const cgtol = Math.min(p.cgTol, Math.sqrt((p.normScale ?? 1) * gMinvNorm));
   let Q = 0;
   let iterations = 0;
   let stop: PcgStop = 'max-iterations';

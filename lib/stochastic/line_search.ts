@@ -104,6 +104,30 @@ export function backtrack(
   return { eta, accepted: false, rejected: maxTrials, value: NaN };
 }
 
+/** Floor of η in the Goldstein search's shrink branch (the reference's max(β·η, 1e-8)). */
+export const GOLDSTEIN_MIN_STEP = 1e-8;
+
+/**
+ * Goldstein search (SLS's `lineSearch: 'goldstein'`, spec §4.1): trials y = x − η·p; accept when
+ * R − (1−c)·η·s ≤ f(y) ≤ R − c·η·s. Armijo alone (the step is too short): η ← min(forward·η, etaMax);
+ * otherwise (too long, or f(y) not finite): η ← max(decrease·η, 1e-8). Accepted too when Armijo holds at
+ * η = etaMax (the reference would retry that same η until maxTrials and then take a 1e-6 step).
+ */
+export function goldstein(
+  search: CountedObjective, x: Float64Array, p: Float64Array, s: number, eta0: number, reference: number,
+  c: number, decrease: number, forward: number, etaMax: number, maxTrials: number, trial: Float64Array,
+): BacktrackResult {
+  let eta = eta0;
+  for (let e = 0; e < maxTrials; e++) {
+    for (let i = 0; i < x.length; i++) trial[i] = x[i] - eta * p[i];
+    const value = search.value(trial);
+    const armijo = value <= reference - c * eta * s;
+    if (armijo && (value >= reference - (1 - c) * eta * s || eta >= etaMax)) return { eta, accepted: true, rejected: e, value };
+    eta = armijo ? Math.min(eta * forward, etaMax) : Math.max(eta * decrease, GOLDSTEIN_MIN_STEP);
+  }
+  return { eta, accepted: false, rejected: maxTrials, value: NaN };
+}
+
 /** The shared iteration of SLS and PoNoS; subclasses give the first trial, the reference and the bookkeeping. */
 export abstract class LineSearchOptimizer<S extends LineSearchSettings> extends StochasticOptimizer<S> {
   /** Preconditioner/momentum state and the directions of the last iteration (spec §4.5). */
@@ -134,6 +158,11 @@ export abstract class LineSearchOptimizer<S extends LineSearchSettings> extends 
   }
   /** State update after the iteration: `result` is undefined on a skipped iteration. */
   protected abstract afterSearch(eta0: number, result: BacktrackResult | undefined): void;
+  /** The search from η₀ against reference R along the search direction (Armijo backtracking by default). */
+  protected search(search: CountedObjective, s: number, eta0: number, reference: number): BacktrackResult {
+    const st = this.settings;
+    return backtrack(search, this.x, this.directions.searchDir, s, eta0, reference, st.c, st.decreaseFactor, st.maxTrials, this.trial);
+  }
 
   protected update(batch: CountedObjective, search: CountedObjective): StepOutcome {
     const { loss, gradNorm, bad } = this.evaluate(batch);
@@ -156,8 +185,7 @@ export abstract class LineSearchOptimizer<S extends LineSearchSettings> extends 
       };
     }
     const st = this.settings;
-    const result = backtrack(search, this.x, dirs.searchDir, s, eta0, this.reference(searchLoss), st.c,
-      st.decreaseFactor, st.maxTrials, this.trial);
+    const result = this.search(search, s, eta0, this.reference(searchLoss));
     this.afterSearch(eta0, result);
     const out = { ...base, backtracks: result.rejected };
     if (result.accepted) {

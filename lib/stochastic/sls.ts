@@ -18,14 +18,24 @@
  * 0.9^-100 ≈ 3.8e4, and option 1 regrows it by only γ per epoch (~15 epochs to recover). Lower `maxTrials`
  * (e.g. 30), raise `minStep`, or use PoNoS, which restarts from a Polyak step every iteration.
  * Cost: 1 gradient + (backtracks + 1) forwards per iteration (+1 forward with an independent batch).
- * Not implemented: the Goldstein variant (`line_search_fn = "goldstein"`) and the `infer_c` heuristic.
+ * Goldstein variant (`lineSearch: 'goldstein'`, spec §4.1): a trial is accepted when it satisfies both
+ * Armijo and the opposite Goldstein side f_B(y) ≥ f_B − (1−c)·η·s; a step that only satisfies Armijo is
+ * too short and grows by `forwardFactor` (β_f = 2) up to `maxStep` (eta_max = 10, the reference's
+ * bound_step_size), one that fails Armijo shrinks by β (floor 1e-8). Needs c ≤ 1/2 (the reference raises
+ * otherwise). The reference's experiments pair it with resetOption 0, our default for it. One deviation:
+ * a step at eta_max that satisfies Armijo is accepted (the reference retries it until maxTrials).
+ * Not implemented: the `infer_c` heuristic (spec §4.1 says not to ship it).
  */
 import type { Objective } from '../objectives/objective';
-import { readNumber } from '../options';
-import { LINE_SEARCH_OPTION_NAMES, LineSearchOptimizer, TINY_STEP, resolveLineSearch, type BacktrackResult, type LineSearchSettings } from './line_search';
+import type { CountedObjective } from '../optimizers/oracle';
+import { readChoice, readNumber } from '../options';
+import { LINE_SEARCH_OPTION_NAMES, LineSearchOptimizer, TINY_STEP, goldstein, resolveLineSearch, type BacktrackResult, type LineSearchSettings } from './line_search';
 import type { StochasticMethodDescriptor } from './optimizer';
 import type { PrecondKind, SearchDirectionKind } from './preconditioner';
 import { applyPreset, readIntegerChoice } from './settings';
+
+/** Goldstein's default eta_max (the reference's, with bound_step_size). */
+export const GOLDSTEIN_ETA_MAX = 10;
 
 /** Cap of reset option 11 (the PoNoS repository's eta_max). */
 export const RESET11_CAP = 10;
@@ -34,7 +44,11 @@ export const RESET11_CAP = 10;
 export interface SlsOptions {
   /** Fill the values of a published configuration first: `'slsAmsgrad'` (ada_sls experiments: amsgrad, β1 0, β2 0.99, c 0.1, initialStep 100, resetOption 1). Explicit options win. */
   preset?: 'slsAmsgrad';
-  /** Reset rule of the first trial: 0, 1, 2 or 11 [1]. */
+  /** `'armijo'` [default] or `'goldstein'` (accept only steps that are neither too long nor too short). */
+  lineSearch?: 'armijo' | 'goldstein';
+  /** β_f, growth of a too-short Goldstein step [2]. */
+  forwardFactor?: number;
+  /** Reset rule of the first trial: 0, 1, 2 or 11 [1; 0 with Goldstein]. */
   resetOption?: 0 | 1 | 2 | 11;
   /** γ of reset option 1/11 [2]. */
   increaseFactor?: number;
@@ -48,7 +62,7 @@ export interface SlsOptions {
   maxTrials?: number;
   /** Floor of the stored step [1e-8]. */
   minStep?: number;
-  /** Cap of the first trial [Infinity]. */
+  /** Cap of the first trial, and Goldstein's eta_max [Infinity; 10 with Goldstein]. */
   maxStep?: number;
   /** `'same'` [default] or `'independent'` (a second batch, 1 more forward per iteration). */
   lineSearchBatch?: 'same' | 'independent';
@@ -70,6 +84,8 @@ export interface SlsOptions {
 
 /** Resolved `sls` settings (what native code receives). */
 export interface SlsSettings extends LineSearchSettings {
+  lineSearch: 'armijo' | 'goldstein';
+  forwardFactor: number;
   resetOption: 0 | 1 | 2 | 11;
   increaseFactor: number;
   initialStep: number;
@@ -78,7 +94,7 @@ export interface SlsSettings extends LineSearchSettings {
 }
 
 /** Option names of `sls`. */
-export const SLS_OPTION_NAMES = [...LINE_SEARCH_OPTION_NAMES, 'resetOption', 'increaseFactor', 'initialStep'] as const;
+export const SLS_OPTION_NAMES = [...LINE_SEARCH_OPTION_NAMES, 'resetOption', 'increaseFactor', 'initialStep', 'lineSearch', 'forwardFactor'] as const;
 
 const SLS_PRESETS: Record<string, Record<string, unknown>> = {
   // spec §4.5, ada_sls adaptive_exps.py (the configuration kept in its final ImageNet list).
@@ -88,11 +104,16 @@ const SLS_PRESETS: Record<string, Record<string, unknown>> = {
 /** Validates `sls` options (presets applied, unknown names rejected) and fills every default. */
 export function resolveSls(options: Record<string, unknown>): SlsSettings {
   const o = applyPreset(options, SLS_OPTION_NAMES, SLS_PRESETS, "method 'sls'");
-  const base = resolveLineSearch(o, { c: 0.1, decreaseFactor: 0.9, minStep: 1e-8, maxStep: Infinity });
+  const lineSearch = readChoice(o, 'lineSearch', 'armijo', ['armijo', 'goldstein'] as const);
+  const isGoldstein = lineSearch === 'goldstein';
+  const base = resolveLineSearch(o, { c: 0.1, decreaseFactor: 0.9, minStep: 1e-8, maxStep: isGoldstein ? GOLDSTEIN_ETA_MAX : Infinity });
+  if (isGoldstein && base.c > 0.5) throw new RangeError(`c: must be <= 0.5 with lineSearch 'goldstein' (no step can satisfy both sides otherwise), got ${base.c}`);
   const increaseFactor = readNumber(o, 'increaseFactor', 2, { min: 1 });
   return {
     ...base,
-    resetOption: readIntegerChoice(o, 'resetOption', 1, [0, 1, 2, 11] as const),
+    lineSearch,
+    forwardFactor: readNumber(o, 'forwardFactor', 2, { above: 1 }),
+    resetOption: readIntegerChoice(o, 'resetOption', isGoldstein ? 0 : 1, [0, 1, 2, 11] as const),
     increaseFactor,
     initialStep: readNumber(o, 'initialStep', 1, { above: 0 }),
     stepGrowth: Math.pow(increaseFactor, 1 / base.batchesPerEpoch),
@@ -120,6 +141,13 @@ export class Sls extends LineSearchOptimizer<SlsSettings> {
     else if (st.resetOption === 2) eta = st.initialStep;
     else eta = Math.min(this.storedStep * st.stepGrowth, RESET11_CAP);
     return Math.min(eta, st.maxStep);
+  }
+
+  protected override search(search: CountedObjective, s: number, eta0: number, reference: number): BacktrackResult {
+    const st = this.settings;
+    if (st.lineSearch === 'armijo') return super.search(search, s, eta0, reference);
+    return goldstein(search, this.x, this.directions.searchDir, s, eta0, reference, st.c, st.decreaseFactor,
+      st.forwardFactor, st.maxStep, st.maxTrials, this.trial);
   }
 
   protected afterSearch(eta0: number, result: BacktrackResult | undefined): void {

@@ -50,6 +50,9 @@ class NewtonCg final : public Method {
         cg_tol_(s.number("cgTol", 0.5)),
         precondition_(s.text("preconditioner", "diagonal") == "diagonal") {
     ls_.max_trials = static_cast<int>(s.integer("maxLineSearchSteps", kDefaultMaxLineSearchSteps, 1, 1000));
+    // κ of cgScale (lib/optimizers/newton_cg.ts): 0 = the objective's sample count.
+    const double scale = s.number("cgScale", 0);
+    scale_ = scale > 0 ? scale : static_cast<double>(std::max<Index>(1, oracle.raw().num_samples()));
     const double max_cg = s.number("maxCgIterations", 0);
     max_cg_ = max_cg == 0 ? static_cast<long long>(x0.size()) : static_cast<long long>(max_cg);
   }
@@ -59,7 +62,8 @@ class NewtonCg final : public Method {
     const Vector* M = nullptr;
     if (precondition_) {
       oracle_.hess_diag(x_.data(), m_.data());
-      for (Index i = 0; i < n; ++i) m_[i] = 1 - kPreconditionerMix + kPreconditionerMix * std::max(m_[i], 0.0);
+      const double mix = kPreconditionerMix * scale_;
+      for (Index i = 0; i < n; ++i) m_[i] = 1 - kPreconditionerMix + mix * std::max(m_[i], 0.0);
       if (!all_finite(m_)) return StepOutcome::stopped(Status::kNonFinite, "newton-cg: the Hessian diagonal is not finite");
       M = &m_;
     }
@@ -67,6 +71,7 @@ class NewtonCg final : public Method {
     PcgParams params;
     params.cg_tol = cg_tol_;
     params.max_iterations = max_cg_;
+    params.norm_scale = scale_;
     const PcgResult cg = pcg(hess_vec, grad_, M, s_dir_, work_, params, oracle_);
     if (cg.stop == PcgStop::kAborted) return StepOutcome::stopped(Status::kAborted, "aborted");
     return search_and_move("newton-cg", oracle_, line_, ls_, x_, fun_, grad_, s_dir_);
@@ -81,6 +86,7 @@ class NewtonCg final : public Method {
   const double cg_tol_;
   const bool precondition_;
   long long max_cg_ = 0;
+  double scale_ = 1;
 };
 
 }  // namespace

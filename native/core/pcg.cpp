@@ -23,7 +23,7 @@ PcgResult pcg(const std::function<void(const Vector&, Vector&)>& hess_vec, const
   }
   double zTr = dot_serial(z, r);
   const double g_minv_norm = std::sqrt(zTr);
-  const double cgtol = std::min(p.cg_tol, std::sqrt(g_minv_norm));
+  const double cgtol = std::min(p.cg_tol, std::sqrt(p.norm_scale * g_minv_norm));
   double Q = 0;
   PcgResult res;
   while (res.iterations < p.max_iterations) {

@@ -12,6 +12,7 @@ enum class PcgStop { kQuadraticModel, kMaxIterations, kNonPositiveCurvature, kMo
 struct PcgParams {
   double cg_tol = 0.5;         // LIBLINEAR's eps_cg
   long long max_iterations = 0;  // Hessian-vector products at most
+  double norm_scale = 1;       // κ of newton-cg's cgScale: the forcing term is √(κ·√(gᵀM⁻¹g)) (pcg.ts)
 };
 
 struct PcgResult {

@@ -1,5 +1,6 @@
 #include "core/stochastic_line_search.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -40,6 +41,26 @@ BacktrackResult backtrack(CountedObjective& search, const double* x, const doubl
   return BacktrackResult{eta, false, max_trials, std::nan("")};
 }
 
+BacktrackResult goldstein(CountedObjective& search, const double* x, const double* p, double s, double eta0,
+                          double reference, double c, double decrease, double forward, double eta_max,
+                          std::int64_t max_trials, double* trial) {
+  const Index d = search.dim();
+  double eta = eta0;
+  for (std::int64_t e = 0; e < max_trials; ++e) {
+    for (Index i = 0; i < d; ++i) trial[i] = x[i] - eta * p[i];
+    const double value = search.value(trial);
+    const bool armijo = value <= reference - c * eta * s;
+    if (armijo && (value >= reference - (1 - c) * eta * s || eta >= eta_max)) return BacktrackResult{eta, true, e, value};
+    eta = armijo ? std::min(eta * forward, eta_max) : std::max(eta * decrease, kGoldsteinMinStep);
+  }
+  return BacktrackResult{eta, false, max_trials, std::nan("")};
+}
+
+BacktrackResult LineSearchMethod::search_step(CountedObjective& search, double s, double eta0, double reference) {
+  return backtrack(search, x_.data(), directions_.search_dir(), s, eta0, reference, ls_.c, ls_.decrease_factor,
+                   ls_.max_trials, trial_.data());
+}
+
 StochasticOutcome LineSearchMethod::step(CountedObjective& batch, CountedObjective& search) {
   StochasticOutcome out;
   double grad_sq;
@@ -59,9 +80,7 @@ StochasticOutcome LineSearchMethod::step(CountedObjective& batch, CountedObjecti
     out.message = "the line-search batch loss is not finite at the current point";
     return out;
   }
-  const BacktrackResult result = backtrack(search, x_.data(), directions_.search_dir(), s, eta0,
-                                           reference(search_loss), ls_.c, ls_.decrease_factor, ls_.max_trials,
-                                           trial_.data());
+  const BacktrackResult result = search_step(search, s, eta0, reference(search_loss));
   after_search(eta0, &result);
   out.backtracks = result.rejected;
   if (result.accepted) {

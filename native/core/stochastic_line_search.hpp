@@ -11,6 +11,7 @@ namespace stepsearch::core {
 
 constexpr double kTinyStep = 1e-6;  // step after an exhausted search with onFailure 'tinyStep'
 constexpr double kGradSkip = 1e-8;  // ‖g‖ below this: no step
+constexpr double kGoldsteinMinStep = 1e-8;  // floor of η in the Goldstein shrink branch
 
 enum class FailurePolicy { kTinyStep, kSkip, kStop };
 
@@ -40,6 +41,12 @@ struct BacktrackResult {
 BacktrackResult backtrack(CountedObjective& search, const double* x, const double* p, double s, double eta0,
                           double reference, double c, double decrease, std::int64_t max_trials, double* trial);
 
+// SLS's Goldstein search (lib/stochastic/line_search.ts goldstein): accept R − (1−c)ηs ≤ f(y) ≤ R − cηs;
+// Armijo alone: η ← min(forward·η, eta_max), accepted at eta_max; otherwise η ← max(decrease·η, 1e-8).
+BacktrackResult goldstein(CountedObjective& search, const double* x, const double* p, double s, double eta0,
+                          double reference, double c, double decrease, double forward, double eta_max,
+                          std::int64_t max_trials, double* trial);
+
 class LineSearchMethod : public StochasticMethod {
  public:
   LineSearchMethod(const Eigen::VectorXd& x0, const LineSearchSettings& settings)
@@ -56,13 +63,17 @@ class LineSearchMethod : public StochasticMethod {
   virtual bool skips_zero_loss() const { return false; }
   // result == nullptr on a skipped iteration.
   virtual void after_search(double eta0, const BacktrackResult* result) = 0;
+  // The search from η₀ against R along the search direction (Armijo backtracking by default).
+  virtual BacktrackResult search_step(CountedObjective& search, double s, double eta0, double reference);
 
   LineSearchSettings ls_;
   ScaledDirections directions_;
 
+ protected:
+  std::vector<double> trial_;
+
  private:
   void move(double eta);
-  std::vector<double> trial_;
 };
 
 }  // namespace stepsearch::core

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "core/stochastic_line_search.hpp"
 
@@ -17,9 +18,15 @@ class Sls final : public LineSearchMethod {
  public:
   Sls(const Eigen::VectorXd& x0, const LineSearchSettings& ls, const Settings& s)
       : LineSearchMethod(x0, ls) {
-    reset_option_ = static_cast<int>(s.integer("resetOption", 1, 0, 11));
+    reset_option_ = static_cast<int>(s.integer("resetOption", s.text("lineSearch", "armijo") == "goldstein" ? 0 : 1, 0, 11));
     if (reset_option_ != 0 && reset_option_ != 1 && reset_option_ != 2 && reset_option_ != 11)
       throw std::invalid_argument("resetOption: expected 0, 1, 2 or 11");
+    const std::string line_search = s.text("lineSearch", "armijo");
+    if (line_search != "armijo" && line_search != "goldstein")
+      throw std::invalid_argument("lineSearch: expected 'armijo' or 'goldstein'");
+    goldstein_ = line_search == "goldstein";
+    forward_factor_ = s.number("forwardFactor", 2);
+    if (goldstein_ && ls.c > 0.5) throw std::invalid_argument("c: must be <= 0.5 with lineSearch 'goldstein'");
     initial_step_ = s.number("initialStep", 1);
     const double increase = s.number("increaseFactor", 2);
     // TS computes the growth once and passes it, so both backends use the same bits.
@@ -37,6 +44,12 @@ class Sls final : public LineSearchMethod {
     return std::min(eta, ls_.max_step);
   }
 
+  BacktrackResult search_step(CountedObjective& search, double s, double eta0, double reference) override {
+    if (!goldstein_) return LineSearchMethod::search_step(search, s, eta0, reference);
+    return goldstein(search, x_.data(), directions_.search_dir(), s, eta0, reference, ls_.c, ls_.decrease_factor,
+                     forward_factor_, ls_.max_step, ls_.max_trials, trial_.data());
+  }
+
   void after_search(double eta0, const BacktrackResult* result) override {
     double eta;
     if (result == nullptr) eta = eta0;
@@ -46,6 +59,8 @@ class Sls final : public LineSearchMethod {
   }
 
  private:
+  bool goldstein_ = false;
+  double forward_factor_ = 2;
   int reset_option_;
   double initial_step_;
   double step_growth_;
@@ -59,7 +74,8 @@ std::unique_ptr<StochasticMethod> make_sls(const Eigen::VectorXd& x0, const Sett
   defaults.c = 0.1;
   defaults.decrease_factor = 0.9;
   defaults.min_step = 1e-8;
-  defaults.max_step = std::numeric_limits<double>::infinity();
+  // Goldstein's eta_max is the reference's 10 (bound_step_size); lib/stochastic/sls.ts GOLDSTEIN_ETA_MAX.
+  defaults.max_step = settings.text("lineSearch", "armijo") == "goldstein" ? 10 : std::numeric_limits<double>::infinity();
   return std::make_unique<Sls>(x0, LineSearchSettings::read(settings, defaults), settings);
 }
 
