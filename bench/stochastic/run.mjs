@@ -34,6 +34,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { exchangeDir, writeProblem } from '../lib/data.mjs';
 import { csrProblem, denseProblem } from './problems.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,20 +100,11 @@ const PYTHON = process.env.STEPSEARCH_BENCH_PYTHON ?? (fs.existsSync('/usr/bin/p
 
 /** torch.optim.SGD ms per epoch on the same data (torch_sgd.py), or { skipped } with the reason. */
 function torchPerEpoch(name, X, y, loss, learningRate) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-torch-'));
+  const dir = exchangeDir();
   try {
-    const folder = path.join(dir, name);
-    fs.mkdirSync(folder);
-    const put = (file, arr) => fs.writeFileSync(path.join(folder, file), new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
-    if (X.kind === 'dense') put('X.f64', X.data);
-    else {
-      put('indptr.i32', X.indptr);
-      put('indices.i32', X.indices);
-      put('values.f64', X.values);
-    }
-    put('y.f64', y);
-    const meta = { rows: X.rows, cols: X.cols, kind: X.kind, loss, learningRate, batchSize: BATCH, epochs: 2, repeats: 2, threads: getThreads(), seed: SEED };
-    fs.writeFileSync(path.join(folder, 'meta.json'), JSON.stringify(meta));
+    const folder = writeProblem(dir, name, { X, y, l2: 0 }, {
+      loss, learningRate, batchSize: BATCH, epochs: 2, repeats: 2, threads: getThreads(), seed: SEED,
+    });
     const r = spawnSync(PYTHON, [path.join(here, 'torch_sgd.py'), folder], {
       encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: String(getThreads()) },
     });

@@ -51,7 +51,8 @@ inline double row_dot(const CsrView& X, Index i, const double* w) {
 
 // z[k] = x_{i_k} · w for two rows (rounded as row_dot); dense rows share the loads of w.
 inline void rows_dot2(const DenseView& X, const Index* i, const double* w, double* z) {
-  dense_dot_rows2(X.data + i[0] * X.cols, X.data + i[1] * X.cols, w, X.cols, z);
+  // dense_dot2 with w as the shared operand: products commute exactly and the lanes are row_dot's.
+  z[0] = dense_dot2(w, X.data + i[0] * X.cols, X.data + i[1] * X.cols, X.cols, &z[1]);
 }
 inline void rows_dot2(const CsrView& X, const Index* i, const double* w, double* z) {
   z[0] = row_dot(X, i[0], w);

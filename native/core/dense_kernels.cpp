@@ -54,31 +54,6 @@ double dense_dot(const double* __restrict a, const double* __restrict b, std::in
 }
 
 STEPSEARCH_CLONES
-void dense_dot_rows2(const double* __restrict a0, const double* __restrict a1, const double* __restrict b,
-                     std::int64_t n, double* out) {
-  V2 p0 = {0, 0}, p1 = {0, 0}, p2 = {0, 0}, p3 = {0, 0}, q0 = {0, 0}, q1 = {0, 0}, q2 = {0, 0}, q3 = {0, 0};
-  std::int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const V2 w0 = load(b + i), w1 = load(b + i + 2), w2 = load(b + i + 4), w3 = load(b + i + 6);
-    p0 += load(a0 + i) * w0;
-    p1 += load(a0 + i + 2) * w1;
-    p2 += load(a0 + i + 4) * w2;
-    p3 += load(a0 + i + 6) * w3;
-    q0 += load(a1 + i) * w0;
-    q1 += load(a1 + i + 2) * w1;
-    q2 += load(a1 + i + 4) * w2;
-    q3 += load(a1 + i + 6) * w3;
-  }
-  double s0 = combine(p0, p1, p2, p3), s1 = combine(q0, q1, q2, q3);
-  for (; i < n; ++i) {
-    s0 += a0[i] * b[i];
-    s1 += a1[i] * b[i];
-  }
-  out[0] = s0;
-  out[1] = s1;
-}
-
-STEPSEARCH_CLONES
 double dense_dot2(const double* __restrict a, const double* __restrict b, const double* __restrict c,
                   std::int64_t n, double* ac) {
   V2 b0 = {0, 0}, b1 = {0, 0}, b2 = {0, 0}, b3 = {0, 0}, c0 = {0, 0}, c1 = {0, 0}, c2 = {0, 0}, c3 = {0, 0};

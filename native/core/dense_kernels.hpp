@@ -13,8 +13,6 @@ namespace stepsearch::core {
 double dense_dot(const double* a, const double* b, std::int64_t n);
 // Two dot products sharing the reads of a: returns Σ a·b and writes Σ a·c to *ac, each rounded exactly as
 // dense_dot rounds it (same lanes, same combination), so cached and recomputed margins are bit-identical.
-// out[k] = a_k · b for two rows sharing the loads of b; each rounded exactly as dense_dot(a_k, b, n).
-void dense_dot_rows2(const double* a0, const double* a1, const double* b, std::int64_t n, double* out);
 double dense_dot2(const double* a, const double* b, const double* c, std::int64_t n, double* ac);
 // y += alpha·x.
 void dense_axpy(double alpha, const double* x, double* y, std::int64_t n);
