@@ -122,3 +122,9 @@ export function log(...args) {
 
 /** Wall-clock now in ms. */
 export const now = () => performance.now();
+
+/** The interpreter with the Debian tools (bench/setup), overridable with STEPSEARCH_BENCH_PYTHON. */
+export function python() {
+  if (process.env.STEPSEARCH_BENCH_PYTHON) return process.env.STEPSEARCH_BENCH_PYTHON;
+  return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}

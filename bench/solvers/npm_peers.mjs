@@ -76,22 +76,31 @@ function loadCjs(name) {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * f and ∇f as the separate functions numeric and optimization-js take (plain Float64Array loops; the gradient
+ * returned as a fresh Array): every f call reports its value to the monitor.
+ */
+function separateOracle({ X, y, l2, dim }, m) {
+  const g = new Float64Array(dim);
+  const f = (x) => {
+    const v = plain.value(X, y, l2, x);
+    m.check(v);
+    return v;
+  };
+  const grad = (x) => {
+    plain.valueAndGradient(X, y, l2, x, g);
+    return Array.from(g);
+  };
+  return { f, grad };
+}
+
 /** numeric.uncmin (dense BFGS with a backtracking line search), f and gradient as separate functions. */
 function numericUncmin(ctx, budgetMs) {
   const { module: numeric, error } = loadCjs('numeric');
   if (error) return { skipped: error };
-  const { X, y, l2, dim } = ctx;
-  const g = new Float64Array(dim);
+  const { dim } = ctx;
   return monitored(ctx, budgetMs, (m) => {
-    const f = (x) => {
-      const v = plain.value(X, y, l2, x);
-      m.check(v);
-      return v;
-    };
-    const grad = (x) => {
-      plain.valueAndGradient(X, y, l2, x, g);
-      return Array.from(g);
-    };
+    const { f, grad } = separateOracle(ctx, m);
     // tol 1e-12 and a large maxit: the monitor decides when it is done (its default tol is 1e-8).
     numeric.uncmin(f, new Array(dim).fill(0), 1e-12, grad, 1e7);
   });
@@ -101,18 +110,9 @@ function numericUncmin(ctx, budgetMs) {
 function optimizationJs(ctx, budgetMs) {
   const { module: opt, error } = loadCjs('optimization-js');
   if (error) return { skipped: error };
-  const { X, y, l2, dim } = ctx;
-  const g = new Float64Array(dim);
+  const { dim } = ctx;
   return monitored(ctx, budgetMs, (m) => {
-    const f = (x) => {
-      const v = plain.value(X, y, l2, x);
-      m.check(v);
-      return v;
-    };
-    const grad = (x) => {
-      plain.valueAndGradient(X, y, l2, x, g);
-      return Array.from(g);
-    };
+    const { f, grad } = separateOracle(ctx, m);
     opt.minimize_L_BFGS(f, grad, new Array(dim).fill(0));
   });
 }

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { benchDir, firstLine, lib, log, ms, quick, times } from '../lib/common.mjs';
+import { benchDir, firstLine, lib, log, ms, python, quick, times } from '../lib/common.mjs';
 import { badlyScaledLogistic, csrLogistic, denseLogistic, exchangeDir, writeProblem } from '../lib/data.mjs';
 import { runNpmPeers } from './npm_peers.mjs';
 import { referenceSolve, runStepsearch } from './stepsearch.mjs';
@@ -16,12 +16,6 @@ const PY_TOOLS = ['liblinear', 'sklearn-lbfgs', 'sklearn-newton-cg', 'scipy-lbfg
 const FAST = ['lbfgs', 'newton-cg', 'mdb-ellipsoid', 'diagonal-bb'];
 // Large problems: longer caps, so that the TS backend can reach the targets at all.
 const LARGE_CAP_MS = { native: 60000, js: 180000 };
-
-/** The interpreter with the Debian tools (bench/setup), overridable with STEPSEARCH_BENCH_PYTHON. */
-function python() {
-  if (process.env.STEPSEARCH_BENCH_PYTHON) return process.env.STEPSEARCH_BENCH_PYTHON;
-  return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-}
 
 /** The problems of Table 2 (full sizes per the issue; --quick shrinks them). */
 export function solverProblems() {

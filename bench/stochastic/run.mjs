@@ -34,6 +34,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { python } from '../lib/common.mjs';
 import { exchangeDir, writeProblem } from '../lib/data.mjs';
 import { csrProblem, denseProblem } from './problems.mjs';
 
@@ -96,8 +97,6 @@ function msPerEpoch(f, method, extra, backend) {
   return best;
 }
 
-const PYTHON = process.env.STEPSEARCH_BENCH_PYTHON ?? (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-
 /** torch.optim.SGD ms per epoch on the same data (torch_sgd.py), or { skipped } with the reason. */
 function torchPerEpoch(name, X, y, loss, learningRate) {
   const dir = exchangeDir();
@@ -105,7 +104,7 @@ function torchPerEpoch(name, X, y, loss, learningRate) {
     const folder = writeProblem(dir, name, { X, y, l2: 0 }, {
       loss, learningRate, batchSize: BATCH, epochs: 2, repeats: 2, threads: getThreads(), seed: SEED,
     });
-    const r = spawnSync(PYTHON, [path.join(here, 'torch_sgd.py'), folder], {
+    const r = spawnSync(python(), [path.join(here, 'torch_sgd.py'), folder], {
       encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: String(getThreads()) },
     });
     if (r.status !== 0) return { skipped: (r.stderr || r.error?.message || 'failed').trim().split('\n').pop() };

@@ -13,19 +13,25 @@ namespace stepsearch::core {
 namespace {
 
 constexpr double kReset11Cap = 10;  // reset option 11: the PoNoS repository's eta_max
+constexpr double kGoldsteinEtaMax = 10;  // Goldstein's default maxStep (lib/stochastic/sls.ts GOLDSTEIN_ETA_MAX)
+
+// lineSearch: 'armijo' (default) or 'goldstein'.
+bool is_goldstein(const Settings& s) {
+  const std::string line_search = s.text("lineSearch", "armijo");
+  if (line_search != "armijo" && line_search != "goldstein")
+    throw std::invalid_argument("lineSearch: expected 'armijo' or 'goldstein'");
+  return line_search == "goldstein";
+}
 
 class Sls final : public LineSearchMethod {
  public:
   Sls(const Eigen::VectorXd& x0, const LineSearchSettings& ls, const Settings& s)
       : LineSearchMethod(x0, ls) {
-    reset_option_ = static_cast<int>(s.integer("resetOption", s.text("lineSearch", "armijo") == "goldstein" ? 0 : 1, 0, 11));
+    goldstein_ = is_goldstein(s);
+    forward_factor_ = s.number("forwardFactor", 2);
+    reset_option_ = static_cast<int>(s.integer("resetOption", goldstein_ ? 0 : 1, 0, 11));
     if (reset_option_ != 0 && reset_option_ != 1 && reset_option_ != 2 && reset_option_ != 11)
       throw std::invalid_argument("resetOption: expected 0, 1, 2 or 11");
-    const std::string line_search = s.text("lineSearch", "armijo");
-    if (line_search != "armijo" && line_search != "goldstein")
-      throw std::invalid_argument("lineSearch: expected 'armijo' or 'goldstein'");
-    goldstein_ = line_search == "goldstein";
-    forward_factor_ = s.number("forwardFactor", 2);
     if (goldstein_ && ls.c > 0.5) throw std::invalid_argument("c: must be <= 0.5 with lineSearch 'goldstein'");
     initial_step_ = s.number("initialStep", 1);
     const double increase = s.number("increaseFactor", 2);
@@ -74,8 +80,8 @@ std::unique_ptr<StochasticMethod> make_sls(const Eigen::VectorXd& x0, const Sett
   defaults.c = 0.1;
   defaults.decrease_factor = 0.9;
   defaults.min_step = 1e-8;
-  // Goldstein's eta_max is the reference's 10 (bound_step_size); lib/stochastic/sls.ts GOLDSTEIN_ETA_MAX.
-  defaults.max_step = settings.text("lineSearch", "armijo") == "goldstein" ? 10 : std::numeric_limits<double>::infinity();
+  // Goldstein's eta_max is the reference's (bound_step_size).
+  defaults.max_step = is_goldstein(settings) ? kGoldsteinEtaMax : std::numeric_limits<double>::infinity();
   return std::make_unique<Sls>(x0, LineSearchSettings::read(settings, defaults), settings);
 }
 
