@@ -8,6 +8,7 @@
 import { loadNative } from './native';
 import type { Backend, Objective } from './objectives/objective';
 import { CountedObjective } from './optimizers/oracle';
+import { allFinite, norm } from './optimizers/vector_ops';
 import type { Method, MethodDescriptor, Settings } from './optimizers/method';
 import { findMethod } from './optimizers/registry';
 import './optimizers/all';
@@ -125,17 +126,6 @@ export function resolveOptions(
   return { common, descriptor, settings };
 }
 
-function norm2(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
-function allFinite(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
-  return true;
-}
-
 /**
  * One run of the TypeScript loop, advanced one iteration at a time so the async driver can yield between
  * iterations. The stopping rules live in {@link Run.checkStop} only.
@@ -160,7 +150,7 @@ export class Run {
     const g0 = new Float64Array(x0.length);
     const f0 = this.oracle.valueAndGradient(x0, g0);
     this.initialFun = f0;
-    this.gradNorm = this.initialGradNorm = norm2(g0);
+    this.gradNorm = this.initialGradNorm = norm(g0);
     if (!Number.isFinite(f0) || !allFinite(g0)) {
       this.stop('non-finite', 'f or the gradient is not finite at x0');
       return;
@@ -208,7 +198,7 @@ export class Run {
     const previousFun = m.fun;
     const outcome = m.step();
     this.nit++;
-    this.gradNorm = norm2(m.grad);
+    this.gradNorm = norm(m.grad);
     const record: IterationRecord = {
       iter: this.nit, fun: m.fun, gradNorm: this.gradNorm, stepSize: outcome.stepSize, accepted: outcome.accepted,
       ...this.oracle.counts(), elapsedMs: this.elapsedMs,

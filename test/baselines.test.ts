@@ -764,17 +764,24 @@ describe('native method + native objective = TS method + JS objective (50 iterat
         const noise = minimize(perturbed(js), new Float64Array(js.dim), opts).trace!;
         compare(rn.trace!, rj.trace!, noise);
         expect(rn.trace!.some((t) => t.accepted)).toBe(true);
+        if (problem !== 'softmax') {
+          // Logistic and least squares: the TS objectives round exactly as the native ones (one native thread
+          // at this size), so the whole trajectory is bit-identical, x included.
+          const key = (t: IterationRecord) => [t.fun, t.stepSize, t.gradNorm];
+          expect(rn.trace!.map(key)).toEqual(rj.trace!.map(key));
+          expect(Array.from(rn.x)).toEqual(Array.from(rj.x));
+        }
         if (rn.trace!.every((t, k) => relDiff(t.fun, rj.trace![k].fun) <= 1e-10)) strict.push(`${method}/${problem}`);
       });
     }
   }
 
-  it('most runs agree to 1e-10 without the noise envelope (logistic and least squares)', () => {
+  it('softmax runs agree to 1e-10 without the noise envelope, but for at most one method', () => {
     // Listed so a regression from "strict" to "within the envelope" is visible; the envelope is needed only
-    // where the step size runs into an unstable regime (seen: adagrad-ls on logistic, rmsprop on softmax).
-    const wanted = BASELINES.flatMap((m) => [`${m}/logistic`, `${m}/least-squares`]);
+    // where the step size runs into an unstable regime (seen: rmsprop on softmax).
+    const wanted = BASELINES.map((m) => `${m}/softmax`);
     const missing = wanted.filter((w) => !strict.includes(w));
-    expect(missing.length).toBeLessThanOrEqual(2);
+    expect(missing.length).toBeLessThanOrEqual(1);
   });
 
   it('gd with a preconditioner and every non-default option: native = TS', () => {

@@ -1,11 +1,14 @@
 // Native vs TypeScript backends on the same data: every Objective member agrees to 1e-12 (relative, in the
-// ∞-norm for vectors). Needs the native addon (STEPSEARCH_ADDON or a build in build/).
+// ∞-norm for vectors) at any thread count, and bit for bit where the native pass runs on one thread (the
+// TypeScript objectives repeat the native operations in the native order: lib/objectives/logistic_math.ts,
+// compensated_sum.ts). Needs the native addon (STEPSEARCH_ADDON or a build in build/).
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataMatrix } from '../lib/data';
 import { readLibsvmSync } from '../lib/io/libsvm';
 import { leastSquares, logistic, softmax } from '../lib/objectives/factories';
 import type { Objective } from '../lib/objectives/objective';
+import { getThreads, setThreads } from '../lib/threads';
 import { normals, randomMatrices, relErr, relErrScalar, rng } from './helpers/random-data';
 
 type Loss = 'logistic' | 'least-squares' | 'softmax';
@@ -103,6 +106,79 @@ describe('native vs TS parity', () => {
         compare(nat, js, 3, scale);
         compare(nat.batch!([0, 5, 5, 100, X.rows - 1]), js.batch!([0, 5, 5, 100, X.rows - 1]), 4, scale);
         if (loss === 'logistic') expect(nat.value(new Float64Array(X.cols))).toBe(Math.LN2);
+      });
+    }
+  }
+});
+
+/** Every output of every member at a few points, as one flat list (for an exact comparison). */
+function outputs(f: Objective, seed: number, xScale: number): number[] {
+  const rand = rng(seed);
+  const dim = f.dim;
+  const out: number[] = [];
+  for (const x of [new Float64Array(dim), normals(rand, dim, xScale), normals(rand, dim, 30 * xScale)]) {
+    const v = normals(rand, dim);
+    const d = normals(rand, dim, xScale);
+    const g = new Float64Array(dim);
+    out.push(f.value(x), f.valueAndGradient(x, g), ...g, ...f.gradient(x), ...f.hessVec!(x, v), ...f.hessDiag!(x));
+    const line = f.along(x, d);
+    for (const t of [0, 1e-3, 0.5, -2, 10, 1e10]) {
+      const a = line.valueAndSlope(t);
+      out.push(line.value(t), a.value, a.slope);
+    }
+  }
+  return out;
+}
+
+/**
+ * Per-row losses, slopes and curvatures exactly: one-row batches with l2 = 0, where f is the row's loss itself
+ * (a mean over m rows would hide a last-bit difference of one row).
+ */
+function rowOutputs(f: Objective, rows: number, seed: number, xScale: number): number[] {
+  const rand = rng(seed);
+  const x = normals(rand, f.dim, xScale);
+  const v = normals(rand, f.dim);
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const b = f.batch!([r]);
+    const g = new Float64Array(f.dim);
+    out.push(b.value(x), b.valueAndGradient(x, g), g[0], b.hessDiag!(x)[0], b.hessVec!(x, v)[0]);
+    const line = b.along(x, v);
+    for (const t of [0.25, 3]) out.push(line.valueAndSlope(t).value, line.valueAndSlope(t).slope);
+  }
+  return out;
+}
+
+describe('at one native thread the TS objectives round exactly as the native ones', () => {
+  beforeAll(() => setThreads(1));
+  afterAll(() => setThreads(0));
+
+  // Short rows (chunked, vectorized native path), rows of ≥ 128 entries (row by row), CSR; logistic margins
+  // reaching |z| > 745 (e^{−|z|} underflows) at the largest point.
+  const cases: [string, number, number, number][] = [
+    ['dense 300 × 9', 300, 9, 1],
+    ['dense 200 × 150 (long rows)', 200, 150, 1],
+    ['csr 700 × 60', 700, 60, 0.3],
+    ['csr 150 × 400 (long rows)', 150, 400, 0.5],
+  ];
+  for (const [label, n, d, density] of cases) {
+    const { dense, csr } = randomMatrices(7 + n, n, d, density);
+    const X = density === 1 ? dense : csr;
+    for (const loss of ['logistic', 'least-squares'] as Loss[]) {
+      it(`${label}: ${loss}, full and batch`, () => {
+        expect(getThreads()).toBe(1);
+        const y = targets(loss, n, 1, 5);
+        const [nat, js] = pair(loss, X, y, 0.01, 1);
+        const a = outputs(nat, 9, 0.5);
+        expect(a.every(Number.isFinite)).toBe(true);
+        expect(a).toEqual(outputs(js, 9, 0.5));
+        const rows = Int32Array.from({ length: Math.min(n, 300) }, (_, k) => (k * 7919) % n);
+        rows[5] = rows[3];
+        expect(outputs(nat.batch!(rows), 11, 0.5)).toEqual(outputs(js.batch!(rows), 11, 0.5));
+        // Margins from ~0 to ~±100 (scale 3 on ~0.5-sized rows), and some beyond 745.
+        const [nat0, js0] = pair(loss, X, y, 0, 1);
+        for (const [seed, scale] of [[13, 0.05], [14, 3], [15, 300]])
+          expect(rowOutputs(nat0, 60, seed, scale)).toEqual(rowOutputs(js0, 60, seed, scale));
       });
     }
   }

@@ -1,8 +1,10 @@
 /**
  * The pure-TypeScript twin of the built-in linear objectives (logistic, least squares, softmax) over dense
  * and CSR data (design.md §3, spec §3.2, team rules "Objective definitions"). It mirrors
- * native/core/{stable_math,linear_model_common,linear_model,data_matrix,dense_kernels}.hpp line for line
- * where possible, so the two backends agree to rounding:
+ * native/core/{stable_math,linear_model_common,linear_model,data_matrix,dense_kernels}.hpp line for line:
+ * logistic and least-squares objectives round exactly as the native ones wherever the native pass runs on
+ * one thread (same dot-product lanes, the native exp/log1p polynomials of logistic_math.ts, the native
+ * LaneSum grouping of the loss sums); softmax agrees to rounding.
  *
  *   f(w) = (1/m) Σ_{i∈rows} ℓ(z_i, y_i) + (l2/2)‖w‖²,   z_i = x_i·w (K scores per row for softmax)
  *
@@ -20,66 +22,15 @@
  */
 import type { DataMatrix } from '../data';
 import { checkFloat64Array, checkNumber, isAllFinite, toRowIndices } from '../errors';
+import { CompensatedSum, LaneSum } from './compensated_sum';
+import { logisticLoss, logisticLossAndSlope, sigmoidCurvature, slopeOut } from './logistic_math';
 import type { Backend, LineFunction, Objective } from './objective';
 
 /** The built-in losses: names shared with the native backend and the CLI. */
 export type LinearLoss = 'logistic' | 'least-squares' | 'softmax';
 
 // ---------------------------------------------------------------------------------------------------------
-// Stable scalar pieces (spec §3.2), mirroring native/core/stable_math.hpp.
-
-/** log σ(t), piecewise, with full relative accuracy and no overflow (spec §3.2). */
-export function logSigmoid(t: number): number {
-  if (t < -33) return t;
-  if (t < -18) return t - Math.exp(t);
-  // For −18 ≤ t < 0 the spec's −log1p(e^{−t}) is written as the equal t − log1p(e^t): no cancellation.
-  if (t < 0) return t - Math.log1p(Math.exp(t));
-  if (t < 37) return -Math.log1p(Math.exp(-t));
-  return -Math.exp(-t);
-}
-
-/** σ(t) − b for a label b ∈ {0, 1}, with no e^{|t|} formed (spec §3.2). */
-export function sigmoidMinus(t: number, b: number): number {
-  if (t < 0) {
-    const e = Math.exp(t);
-    return ((1 - b) * e - b) / (1 + e);
-  }
-  const e = Math.exp(-t);
-  return (1 - b - b * e) / (1 + e);
-}
-
-/** σ(t)(1 − σ(t)) = e/(1 + e)² with e = e^{−|t|}: the logistic Hessian weight, accurate for large |t|. */
-export function sigmoidCurvature(t: number): number {
-  const e = Math.exp(-Math.abs(t));
-  const s = 1 + e;
-  return e / (s * s);
-}
-
-/** The logistic loss (1 − b)t − log σ(t) (spec §3.2). */
-export function logisticLoss(t: number, b: number): number {
-  return (1 - b) * t - logSigmoid(t);
-}
-
-/** Second result of {@link logisticLossAndSlope} (a module slot: no allocation per row). */
-let slopeSlot = 0;
-
-/**
- * The logistic loss and (in `slopeSlot`) its derivative σ(t) − b, sharing one exponential (same branches as
- * logSigmoid and sigmoidMinus; native logistic_loss_and_slope).
- */
-function logisticLossAndSlope(t: number, b: number): number {
-  if (t < 0) {
-    const e = Math.exp(t);
-    slopeSlot = ((1 - b) * e - b) / (1 + e);
-    // (1 − b)t − log σ(t) = −b·t + log1p(e^t).
-    const log1pE = t < -33 ? 0 : t < -18 ? e : Math.log1p(e);
-    return -b * t + log1pE;
-  }
-  const e = Math.exp(-t);
-  slopeSlot = (1 - b - b * e) / (1 + e);
-  const log1pE = t >= 37 ? e : Math.log1p(e);
-  return (1 - b) * t + log1pE;
-}
+// Softmax pieces (spec §3.2), mirroring native/core/stable_math.hpp. The logistic ones are in logistic_math.ts.
 
 /** Stable log Σ_k e^{s[off+k]} for k < K (subtract the max; spec §3.2 for softmax). */
 export function logSumExp(s: Float64Array, off: number, K: number): number {
@@ -102,54 +53,6 @@ export function softmaxAndLse(s: Float64Array, off: number, K: number, p: Float6
   const inv = 1 / acc;
   for (let k = 0; k < K; k++) p[k] *= inv;
   return m + Math.log(acc);
-}
-
-const SPLITTER = 134217729; // 2^27 + 1, Dekker's split constant
-
-/**
- * A double-double running sum (Knuth's TwoSum per addition), native CompensatedSum. Keeps the mean of up to
- * millions of losses correctly rounded in practice (f(0) = log 2 exactly for logistic regression).
- */
-export class CompensatedSum {
-  /** Leading part of the sum. */
-  hi = 0;
-  /** Trailing part: the rounding errors of the additions so far. */
-  lo = 0;
-
-  /** Back to 0. */
-  reset(): void {
-    this.hi = 0;
-    this.lo = 0;
-  }
-
-  /** Adds v (TwoSum: the rounding error goes to lo). */
-  add(v: number): void {
-    const s = this.hi + v;
-    const bp = s - this.hi;
-    this.lo += this.hi - (s - bp) + (v - bp);
-    this.hi = s;
-  }
-
-  /** (hi + lo)/n with the division's remainder carried (one correction step; native uses an FMA). */
-  mean(n: number): number {
-    const h = this.hi + this.lo;
-    const l = this.lo - (h - this.hi);
-    let q = h / n;
-    if (!Number.isFinite(q) || !Number.isFinite(h)) return q;
-    // h − q·n exactly (what fma(−q, n, h) gives): p + err = q·n exactly (Dekker's TwoProduct), h − p is exact
-    // by Sterbenz's lemma (p ≈ h), and the remainder of a correctly rounded quotient is representable.
-    const p = q * n;
-    const qa = SPLITTER * q;
-    const qh = qa - (qa - q);
-    const ql = q - qh;
-    const na = SPLITTER * n;
-    const nh = na - (na - n);
-    const nl = n - nh;
-    const err = qh * nh - p + qh * nl + ql * nh + ql * nl;
-    const r = h - p - err + l;
-    q += r / n;
-    return q;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -247,6 +150,11 @@ export class LinearObjectiveJs implements Objective {
   private readonly sK: Float64Array;
   private readonly tK: Float64Array;
   private readonly sum = new CompensatedSum();
+  private readonly lanes = new LaneSum();
+  /** Rows per loss group: native LinearModel sums each chunk of short rows in its own LaneSum, long rows
+   * (≥ 128 stored entries on average) one by one; value and valueAndGradient repeat that grouping. */
+  private readonly chunkRows: number;
+  private readonly longRows: boolean;
 
   /**
    * @param loss which loss
@@ -287,6 +195,40 @@ export class LinearObjectiveJs implements Objective {
     this.vCopy = new Float64Array(this.dim);
     this.sK = new Float64Array(this.classes);
     this.tK = new Float64Array(this.classes);
+    // native LinearModel: work_per_row_ (stored entries per row of the full data), kLongRow, chunk_rows().
+    const stored = X.kind === 'dense' ? X.rows * X.cols : X.indptr[X.rows];
+    const workPerRow = Math.max(1, X.rows > 0 ? Math.floor(stored / X.rows) : 1);
+    this.longRows = workPerRow >= 128;
+    this.chunkRows = Math.min(256, Math.max(8, Math.floor(32768 / (12 * workPerRow))));
+  }
+
+  // ---- loss sums in the native order (LinearModel::value / value_and_gradient at one thread) ----
+
+  private lossCount = 0;
+
+  private beginLosses(): void {
+    this.sum.reset();
+    this.lanes.reset();
+    this.lossCount = 0;
+  }
+
+  private addLoss(v: number): void {
+    if (this.longRows) {
+      this.sum.add(v);
+      return;
+    }
+    this.lanes.add(v);
+    if (++this.lossCount === this.chunkRows) {
+      this.lanes.mergeInto(this.sum);
+      this.lanes.reset();
+      this.lossCount = 0;
+    }
+  }
+
+  /** The mean of the losses added since beginLosses over m rows. */
+  private meanLoss(m: number): number {
+    if (this.lossCount > 0) this.lanes.mergeInto(this.sum);
+    return this.sum.mean(m);
   }
 
   // ---- argument checks (design.md §4: validate in TS) ----
@@ -424,21 +366,25 @@ export class LinearObjectiveJs implements Objective {
     const z = this.z;
     const y = this.y;
     const m = rows.length;
-    const sum = this.sum;
-    sum.reset();
+    const w = this.cachedX;
+    const l2Term = 0.5 * this.l2 * dot(w, w, this.dim);
     if (this.isSoftmax) {
+      const sum = this.sum;
+      sum.reset();
       const K = this.classes;
       for (let r = 0; r < m; r++) sum.add(logSumExp(z, r * K, K) - z[r * K + y[rows[r]]]);
-    } else if (this.isLogistic) {
-      for (let r = 0; r < m; r++) sum.add(logisticLoss(z[r], y[rows[r]]));
+      return sum.mean(m) + l2Term;
+    }
+    this.beginLosses();
+    if (this.isLogistic) {
+      for (let r = 0; r < m; r++) this.addLoss(logisticLoss(z[r], y[rows[r]]));
     } else {
       for (let r = 0; r < m; r++) {
         const res = z[r] - y[rows[r]];
-        sum.add(0.5 * res * res);
+        this.addLoss(0.5 * res * res);
       }
     }
-    const w = this.cachedX;
-    return sum.mean(m) + 0.5 * this.l2 * dot(w, w, this.dim);
+    return this.meanLoss(m) + l2Term;
   }
 
   /** f(x) and ∇f(x) into gradOut in one fused pass (margin, loss, slope, update per row). */
@@ -459,10 +405,12 @@ export class LinearObjectiveJs implements Objective {
     const z = this.z;
     const y = this.y;
     const m = rows.length;
-    const sum = this.sum;
-    sum.reset();
     gradOut.fill(0);
+    const l2Term = 0.5 * this.l2 * dot(w, w, this.dim);
+    let mean: number;
     if (this.isSoftmax) {
+      const sum = this.sum;
+      sum.reset();
       const K = this.classes;
       const p = this.sK;
       for (let r = 0; r < m; r++) {
@@ -475,25 +423,30 @@ export class LinearObjectiveJs implements Objective {
         p[label] -= 1; // ∂ℓ/∂s = p − e_y
         this.rowScatter(i, p, gradOut, false);
       }
+      mean = sum.mean(m);
     } else {
+      // Row by row; the native kernel stages a chunk's margins and losses before its updates, but each
+      // gradient element still receives its rows' terms in row order, so the roundings are the same.
       const logistic = this.isLogistic;
+      this.beginLosses();
       for (let r = 0; r < m; r++) {
         const i = rows[r];
         const zi = hit ? z[r] : (z[r] = this.rowDot(i, w));
         let slope: number;
         if (logistic) {
-          sum.add(logisticLossAndSlope(zi, y[i]));
-          slope = slopeSlot;
+          this.addLoss(logisticLossAndSlope(zi, y[i]));
+          slope = slopeOut[0];
         } else {
           slope = zi - y[i];
-          sum.add(0.5 * slope * slope);
+          this.addLoss(0.5 * slope * slope);
         }
         this.rowAxpy(i, slope, gradOut);
       }
+      mean = this.meanLoss(m);
     }
     this.cacheValid = true;
     finishAverage(gradOut, this.dim, m, this.l2, w);
-    return sum.mean(m) + 0.5 * this.l2 * dot(w, w, this.dim);
+    return mean + l2Term;
   }
 
   /** ∇f(x) (computed with the fused pass; written to `out` if given, else a new array). */
@@ -629,6 +582,9 @@ export class LinearObjectiveJs implements Objective {
 class LinearLine implements LineFunction {
   private readonly sum = new CompensatedSum();
   private readonly slopeSum = new CompensatedSum();
+  /** Logistic / least squares: the per-row terms go into four lanes by row index mod 4 (native sum_line). */
+  private readonly lanes = new LaneSum();
+  private readonly slopeLanes = new LaneSum();
   private readonly s: Float64Array;
   private readonly p: Float64Array;
 
@@ -689,22 +645,45 @@ class LinearLine implements LineFunction {
           slopeSum.add(sl);
         }
       }
-    } else if (this.loss === 'logistic') {
-      for (let r = 0; r < m; r++) {
-        const zt = z[r] + t * q[r];
+    } else {
+      const lanes = this.lanes;
+      const slopeLanes = this.slopeLanes;
+      lanes.reset();
+      slopeLanes.reset();
+      if (this.loss === 'logistic') {
+        let r = 0;
         if (withSlope) {
-          sum.add(logisticLossAndSlope(zt, y[rows[r]]));
-          slopeSum.add(slopeSlot * q[r]);
-        } else {
-          sum.add(logisticLoss(zt, y[rows[r]]));
+          // Four rows per step, one per lane (the order of the loop below; fewer lane dispatches).
+          for (; r + 4 <= m; r += 4) {
+            const l0 = logisticLossAndSlope(z[r] + t * q[r], y[rows[r]]);
+            const s0 = slopeOut[0] * q[r];
+            const l1 = logisticLossAndSlope(z[r + 1] + t * q[r + 1], y[rows[r + 1]]);
+            const s1 = slopeOut[0] * q[r + 1];
+            const l2 = logisticLossAndSlope(z[r + 2] + t * q[r + 2], y[rows[r + 2]]);
+            const s2 = slopeOut[0] * q[r + 2];
+            const l3 = logisticLossAndSlope(z[r + 3] + t * q[r + 3], y[rows[r + 3]]);
+            lanes.add4(l0, l1, l2, l3);
+            slopeLanes.add4(s0, s1, s2, slopeOut[0] * q[r + 3]);
+          }
+        }
+        for (; r < m; r++) {
+          const zt = z[r] + t * q[r];
+          if (withSlope) {
+            lanes.add(logisticLossAndSlope(zt, y[rows[r]]));
+            slopeLanes.add(slopeOut[0] * q[r]);
+          } else {
+            lanes.add(logisticLoss(zt, y[rows[r]]));
+          }
+        }
+      } else {
+        for (let r = 0; r < m; r++) {
+          const res = z[r] + t * q[r] - y[rows[r]];
+          lanes.add(0.5 * res * res);
+          if (withSlope) slopeLanes.add(res * q[r]);
         }
       }
-    } else {
-      for (let r = 0; r < m; r++) {
-        const res = z[r] + t * q[r] - y[rows[r]];
-        sum.add(0.5 * res * res);
-        if (withSlope) slopeSum.add(res * q[r]);
-      }
+      lanes.mergeInto(sum);
+      if (withSlope) slopeLanes.mergeInto(slopeSum);
     }
     return sum.mean(m) + this.l2Value(t);
   }

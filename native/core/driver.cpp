@@ -8,6 +8,7 @@
 
 #include "core/method.hpp"
 #include "core/threads.hpp"
+#include "core/vector_ops.hpp"
 
 namespace stepsearch::core {
 
@@ -90,7 +91,7 @@ class Run {
     result_.initial_fun = f0;
     result_.x.assign(x0, x0 + d);
     result_.fun = f0;
-    grad_norm_ = initial_grad_norm_ = g.norm();
+    grad_norm_ = initial_grad_norm_ = norm_serial(g);  // the TS driver's order (vector_ops.hpp)
     if (!std::isfinite(f0) || !g.allFinite()) {
       stop(Status::kNonFinite, "f or the gradient is not finite at x0");
       return;
@@ -105,7 +106,7 @@ class Run {
     const double previous = method_->fun();
     StepOutcome outcome = method_->step();
     ++result_.nit;
-    grad_norm_ = method_->grad().norm();
+    grad_norm_ = norm_serial(method_->grad());
     IterationRecord rec;
     rec.iter = result_.nit;
     rec.fun = method_->fun();

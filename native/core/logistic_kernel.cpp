@@ -1,6 +1,7 @@
 #include "core/logistic_kernel.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 // Runtime dispatch (GCC on x86-64 Linux, as for dense_kernels.cpp): the loops are built as an AVX2 function
@@ -28,6 +29,7 @@ namespace {
 // extension). Comparisons give all-ones/zero int64 masks (Mask<V>), used with the vector ?: (a blend).
 typedef double V4 __attribute__((vector_size(32)));
 typedef double V2 __attribute__((vector_size(16)));
+typedef double V1 __attribute__((vector_size(8)));  // one lane: the scalar functions, same operations
 template <class V>
 using Mask = decltype(V{} < V{});
 
@@ -87,7 +89,7 @@ STEPSEARCH_INLINE V exp_nonpositive(V x) {
 // log(1 + e) for e ∈ [0, 1]: fdlibm's log1p (< 1 ulp) without branches. u = 1 + e = 2^k(1 + f) with
 // 1 + f ∈ [√2/2, √2) (k ∈ {0, 1}); c = (e − (u − 1))/u restores what rounding u lost; log(1 + f) =
 // f − f²/2 + s(f²/2 + R(s²)), s = f/(2 + f). `inv` = 1/u (the caller needs it for the slope). Below 1e-8 the
-// series e(1 − e/2), exactly as log1p_small (stable_math.hpp), which also covers subnormal e.
+// series e(1 − e/2) (the next term, e³/3, is below rounding), which also covers subnormal e.
 template <class V>
 STEPSEARCH_INLINE V log1p_unit(V e, V u, V inv) {
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
@@ -110,7 +112,7 @@ STEPSEARCH_INLINE V log1p_unit(V e, V u, V inv) {
 }
 
 // Losses (and slope terms (σ − b)·q when kSlope) of one vector of margins tt with labels b, stored to
-// loss[0..lanes_of<V>) (term[0..lanes_of<V>)). Same formulas and operation order as logistic_loss_and_slope.
+// loss[0..lanes_of<V>) (term[0..lanes_of<V>)): ℓ = (max(t, 0) − b·t) + log1p(e), σ − b = num/(1 + e).
 template <bool kSlope, class V>
 STEPSEARCH_INLINE void group_terms(V tt, V b, V q, double* loss, double* term) {
   const Mask<V> sign = Mask<V>{} + (std::int64_t{1} << 63);
@@ -220,6 +222,24 @@ void sums(const double* z, const double* q, const double* b, const std::int32_t*
 }
 
 }  // namespace
+
+double logistic_loss(double t, double b) {
+  double loss;
+  group_terms<false, V1>(V1{t}, V1{b}, V1{1.0}, &loss, nullptr);
+  return loss;
+}
+
+double logistic_loss_and_slope(double t, double b, double* slope) {
+  double loss;
+  group_terms<true, V1>(V1{t}, V1{b}, V1{1.0}, &loss, slope);
+  return loss;
+}
+
+double sigmoid_curvature(double t) {
+  const V1 e = exp_nonpositive(V1{-std::fabs(t)});
+  const V1 s = 1.0 + e;
+  return (e / (s * s))[0];
+}
 
 void logistic_line_value(const double* z, const double* q, const double* b, const std::int32_t* rows,
                          std::int64_t begin, std::int64_t end, double t, CompensatedSum* value) {

@@ -1,50 +1,14 @@
-// Overflow-free scalar pieces of the built-in losses (spec §3.2) and an accurate running sum.
+// Overflow-free scalar pieces of the softmax loss (spec §3.2) and an accurate running sum. (The logistic
+// pieces live in logistic_kernel.hpp, beside the vectorized kernels whose exp and log1p they share.)
 //
-// Every function here is finite for every finite argument: no e^{|t|} is ever formed, so a line-search trial
-// with a step of 1e10 gives a large but finite loss instead of inf or NaN.
+// No e^{|t|} is ever formed, so a line-search trial with a step of 1e10 gives a large but finite loss
+// instead of inf or NaN.
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 
 namespace stepsearch::core {
-
-// log(1 + e) for e = e^{−|t|} ∈ (0, 1]. Below 1e-8 the series e − e²/2 is exact to rounding (the next
-// term is e³/3) and skips the log1p, like the tails of spec §3.2.
-inline double log1p_small(double e) { return e < 1e-8 ? e * (1.0 - 0.5 * e) : std::log1p(e); }
-
-// log σ(t) = min(t, 0) − log(1 + e^{−|t|}) (spec §3.2): no overflow, full relative accuracy (both terms have
-// the same sign). The spec's piecewise tails (t, t − e^t, −e^{−t}) are this formula with the log1p series
-// truncated; log1p_small keeps one more term and so agrees with them to rounding.
-inline double log_sigmoid(double t) { return std::min(t, 0.0) - log1p_small(std::exp(-std::fabs(t))); }
-
-// spec §3.2: σ(t) − b for a label b ∈ {0, 1}, with no e^{|t|} formed. b = 0 gives σ(t).
-inline double sigmoid_minus(double t, double b) {
-  const double e = std::exp(-std::fabs(t));
-  return t < 0.0 ? ((1.0 - b) * e - b) / (1.0 + e) : ((1.0 - b) - b * e) / (1.0 + e);
-}
-
-// σ(t)(1 − σ(t)) = e/(1 + e)² with e = e^{−|t|} (symmetric in t): the logistic Hessian weight.
-inline double sigmoid_curvature(double t) {
-  const double e = std::exp(-std::fabs(t));
-  const double s = 1.0 + e;
-  return e / (s * s);
-}
-
-// The logistic loss (1 − b)t − log σ(t) for b ∈ {0, 1}, written as max(t,0) − b·t + log(1 + e^{−|t|}): for
-// t < 0 that is −b·t + log1p(e^t), for t ≥ 0 (1 − b)t + log1p(e^{−t}). Every term is ≥ 0, so the loss keeps
-// full relative accuracy even where it is tiny (b = 0, t ≪ 0), which the form (1 − b)t − log σ(t) would lose
-// to cancellation.
-inline double logistic_loss(double t, double b) {
-  return std::max(t, 0.0) - b * t + log1p_small(std::exp(-std::fabs(t)));
-}
-
-// The logistic loss and its derivative σ(t) − b, sharing one exponential.
-inline double logistic_loss_and_slope(double t, double b, double* slope) {
-  const double e = std::exp(-std::fabs(t));
-  *slope = t < 0.0 ? ((1.0 - b) * e - b) / (1.0 + e) : ((1.0 - b) - b * e) / (1.0 + e);
-  return std::max(t, 0.0) - b * t + log1p_small(e);
-}
 
 // Stable log Σ_k e^{s_k} (spec §3.2 for softmax: subtract the max). K ≥ 1.
 inline double log_sum_exp(const double* s, std::int64_t k_count) {
