@@ -2,9 +2,9 @@
  * The pure-TypeScript twin of the built-in linear objectives (logistic, least squares, softmax) over dense
  * and CSR data (design.md §3, spec §3.2, team rules "Objective definitions"). It mirrors
  * native/core/{stable_math,linear_model_common,linear_model,data_matrix,dense_kernels}.hpp line for line:
- * logistic and least-squares objectives round exactly as the native ones wherever the native pass runs on
- * one thread (same dot-product lanes, the native exp/log1p polynomials of logistic_math.ts, the native
- * LaneSum grouping of the loss sums); softmax agrees to rounding.
+ * the objectives round exactly as the native ones wherever the native pass runs on one thread (the same
+ * dot-product lanes, the native exp/log polynomials of loss_math.ts, the native LaneSum grouping of the loss
+ * sums).
  *
  *   f(w) = (1/m) Σ_{i∈rows} ℓ(z_i, y_i) + (l2/2)‖w‖²,   z_i = x_i·w (K scores per row for softmax)
  *
@@ -23,22 +23,22 @@
 import type { DataMatrix } from '../data';
 import { checkFloat64Array, checkNumber, isAllFinite, toRowIndices } from '../errors';
 import { CompensatedSum, LaneSum } from './compensated_sum';
-import { logisticLoss, logisticLossAndSlope, sigmoidCurvature, slopeOut } from './logistic_math';
+import { expNonpositive, logAtLeastOne, logisticLoss, logisticLossAndSlope, sigmoidCurvature, slopeOut } from './loss_math';
 import type { Backend, LineFunction, Objective } from './objective';
 
 /** The built-in losses: names shared with the native backend and the CLI. */
 export type LinearLoss = 'logistic' | 'least-squares' | 'softmax';
 
 // ---------------------------------------------------------------------------------------------------------
-// Softmax pieces (spec §3.2), mirroring native/core/stable_math.hpp. The logistic ones are in logistic_math.ts.
+// Softmax pieces (spec §3.2), mirroring native/core/stable_math.hpp (exp and log: loss_math.ts).
 
 /** Stable log Σ_k e^{s[off+k]} for k < K (subtract the max; spec §3.2 for softmax). */
 export function logSumExp(s: Float64Array, off: number, K: number): number {
   let m = s[off];
   for (let k = 1; k < K; k++) if (s[off + k] > m) m = s[off + k];
   let acc = 0;
-  for (let k = 0; k < K; k++) acc += Math.exp(s[off + k] - m);
-  return m + Math.log(acc); // acc ≥ 1: the max term is e^0
+  for (let k = 0; k < K; k++) acc += expNonpositive(s[off + k] - m);
+  return m + logAtLeastOne(acc); // acc ≥ 1: the max term is e^0
 }
 
 /**
@@ -49,10 +49,10 @@ export function softmaxAndLse(s: Float64Array, off: number, K: number, p: Float6
   let m = s[off];
   for (let k = 1; k < K; k++) if (s[off + k] > m) m = s[off + k];
   let acc = 0;
-  for (let k = 0; k < K; k++) acc += p[k] = Math.exp(s[off + k] - m);
+  for (let k = 0; k < K; k++) acc += p[k] = expNonpositive(s[off + k] - m);
   const inv = 1 / acc;
   for (let k = 0; k < K; k++) p[k] *= inv;
-  return m + Math.log(acc);
+  return m + logAtLeastOne(acc);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,25 +13,14 @@
 // plus ±0, subnormals, the underflow of e^{−|t|} (|t| > 708) and huge |t|; test/line-kernel.test.ts checks
 // the objective against a plain loop with Math.exp / Math.log1p.
 //
-// The scalar functions below evaluate the same operations on one value: every logistic loss, slope and
-// Hessian weight of the core (long rows, Hessian products) rounds exactly as the vector lanes do. The
-// TypeScript backend (lib/objectives/logistic_math.ts) repeats these operations in the same order, so the two
-// backends give bit-identical logistic objectives wherever the native pass runs on one thread.
+// The scalar functions of scalar_math.hpp evaluate the same operations (simd_math.hpp) on one value, so every
+// logistic loss, slope and Hessian weight of the core rounds exactly as the vector lanes do.
 #pragma once
 #include <cstdint>
 
 #include "core/stable_math.hpp"
 
 namespace stepsearch::core {
-
-// The logistic loss ℓ(t, b) = max(t, 0) − b·t + log(1 + e^{−|t|}) for a label b ∈ {0, 1} (spec §3.2): every
-// term is ≥ 0, so it keeps full relative accuracy where it is tiny, and no e^{|t|} is formed (finite for
-// every finite t).
-double logistic_loss(double t, double b);
-// ℓ(t, b), and ℓ'(t, b) = σ(t) − b (from the same e^{−|t|}) written to *slope.
-double logistic_loss_and_slope(double t, double b, double* slope);
-// σ(t)(1 − σ(t)) = e/(1 + e)² with e = e^{−|t|}: the logistic Hessian weight.
-double sigmoid_curvature(double t);
 
 // Adds ℓ(z_r + t·q_r, b_i) (logistic, i = rows ? rows[r] : r) to *value for r = begin..end−1 in row order.
 void logistic_line_value(const double* z, const double* q, const double* b, const std::int32_t* rows,

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "core/logistic_kernel.hpp"
+#include "core/scalar_math.hpp"
 #include "core/stable_math.hpp"
 
 namespace stepsearch::core {

@@ -1,10 +1,12 @@
 /**
- * The logistic loss, its slope and its Hessian weight (spec §3.2), computed with the same operations, in the
- * same order, as the native kernels (native/core/logistic_kernel.cpp: exp_nonpositive, log1p_unit,
- * group_terms). Math.exp and Math.log1p are not used: V8's and glibc's differ from each other and from the
- * native polynomials in the last bit, and on badly scaled data such last-bit differences grow along an
- * optimizer run (plain PoNoS on raw breast-cancer amplified 1e-16 to 3e-3 in three epochs). With these
- * functions the TypeScript objective rounds every logistic term exactly as the native one does.
+ * The elementary functions of the built-in losses (spec §3.2): e^x for x ≤ 0, log(1 + e) for e ∈ [0, 1],
+ * log a for a ≥ 1, the logistic loss, its slope and its Hessian weight. Computed with the same operations, in
+ * the same order, as the native code (native/core/simd_math.hpp: exp_nonpositive, log_reduced, log1p_unit,
+ * logistic_terms; scalar_math.cpp: log_at_least_one). Math.exp, Math.log and Math.log1p are not used: V8's
+ * and glibc's differ from each other and from the native polynomials in the last bit, and on badly scaled
+ * data such last-bit differences grow along an optimizer run (plain PoNoS on raw breast-cancer amplified
+ * 1e-16 to 3e-3 in three epochs). With these functions every loss term of the TypeScript objectives rounds
+ * exactly as the native one.
  *
  * Both sides use IEEE binary64 with round-to-nearest and no fused multiply-add (V8 never contracts; the native
  * build has no FMA in any dispatch target), so equal operation sequences give equal bits.
@@ -55,13 +57,8 @@ const LP4 = 2.222219843214978396e-1, LP5 = 1.818357216161805012e-1, LP6 = 1.5313
 const LP7 = 1.479819860511658591e-1;
 const SQRT2_M1 = 0.41421356237309503;
 
-/** log(1 + e) given u = 1 + e (native log1p_unit; its `inv` = 1/u is formed only where it is used). */
-function log1pUnit(e: number, u: number): number {
-  if (e < 1e-8) return e * (1 - 0.5 * e);
-  const big = e > SQRT2_M1; // u ≥ √2: halve it (exact) and take k = 1
-  const f = big ? u * 0.5 - 1 : e;
-  const c = big ? (e - (u - 1)) * (1 / u) : 0;
-  const kf = big ? 1 : 0;
+/** k·ln2 + log(1 + f) with the correction c added beside k·ln2_lo (native log_reduced: fdlibm's log core). */
+function logReduced(f: number, kf: number, c: number): number {
   const hfsq = 0.5 * f * f;
   const s = f / (2 + f);
   const z = s * s;
@@ -70,13 +67,34 @@ function log1pUnit(e: number, u: number): number {
   return kf * LN2_HI - (hfsq - (s * (hfsq + R) + (kf * LN2_LO + c)) - f);
 }
 
+/** log(1 + e) given u = 1 + e (native log1p_unit; its `inv` = 1/u is formed only where it is used). */
+function log1pUnit(e: number, u: number): number {
+  if (e < 1e-8) return e * (1 - 0.5 * e);
+  if (e > SQRT2_M1) return logReduced(u * 0.5 - 1, 1, (e - (u - 1)) * (1 / u)); // u ≥ √2: halve it (exact)
+  return logReduced(e, 0, 0);
+}
+
+/**
+ * log a for 1 ≤ a < 2^1022 (native log_at_least_one; a log-sum-exp's sum is at least 1 and at most K): a = 2^k·y with y ∈ [√2/2, √2), f = y − 1 exact. The exponent is
+ * found with exact power-of-two scalings (frexp's result: a = m·2^e, m ∈ [0.5, 1)).
+ */
+export function logAtLeastOne(a: number): number {
+  if (!(a < Infinity)) return a === Infinity ? Infinity : NaN;
+  let e = Math.floor(Math.log2(a)) + 1; // an estimate, corrected below
+  while (a * POW2[e] >= 1) e++;
+  while (a * POW2[e] < 0.5) e--;
+  const m = a * POW2[e];
+  const low = m < 0.70710678118654757;
+  return logReduced((low ? 2 * m : m) - 1, low ? e - 1 : e, 0);
+}
+
 /** Second result of {@link logisticLossAndSlope}, in slot 0 (a typed array: no allocation per row, and a
  * cheaper store than an exported `let`). */
 export const slopeOut = new Float64Array(1);
 
 /**
  * The logistic loss ℓ(t, b) = (max(t, 0) − b·t) + log(1 + e^{−|t|}) for b ∈ {0, 1}, and (in `slopeOut[0]`) its
- * derivative σ(t) − b from the same e^{−|t|} (native logistic_loss_and_slope / group_terms).
+ * derivative σ(t) − b from the same e^{−|t|} (native logistic_loss_and_slope / logistic_terms).
  */
 export function logisticLossAndSlope(t: number, b: number): number {
   const e = expNonpositive(-Math.abs(t));
