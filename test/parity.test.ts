@@ -123,6 +123,10 @@ function outputs(f: Objective, seed: number, xScale: number): number[] {
     const v = normals(rand, dim);
     const d = normals(rand, dim, xScale);
     const g = new Float64Array(dim);
+    // Hessian products and diagonals at points not evaluated before (margins computed with the weights),
+    // then at x after an evaluation (weights from the cached margins, then reused).
+    const fresh = x.map((xj) => xj * 0.75);
+    out.push(...f.hessVec!(fresh, v), ...f.hessDiag!(x.map((xj) => xj * 0.5)));
     out.push(f.value(x), f.valueAndGradient(x, g), ...g, ...f.gradient(x), ...f.hessVec!(x, v), ...f.hessDiag!(x));
     const line = f.along(x, d);
     for (const t of [0, 1e-3, 0.5, -2, 10, 1e10]) {

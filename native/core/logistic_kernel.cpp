@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/scalar_math.hpp"
 #include "core/simd_math.hpp"
 
 // Runtime dispatch (GCC on x86-64 Linux, as for dense_kernels.cpp): the loops are built as an AVX2 function
@@ -87,7 +88,25 @@ STEPSEARCH_INLINE void loss_sums(const double* z, const double* q, const double*
   if (kLine && kSlope) s.merge_into(slope);
 }
 
+// out[r] = σ(z_r)(1 − σ(z_r)) = e/(1 + e)², e = e^{−|z_r|}, for r ∈ [0, count): the lanes of sigmoid_curvature.
+template <class V>
+STEPSEARCH_INLINE void curvature_run(const double* z, std::int64_t count, double* out) {
+  std::int64_t r = 0;
+  for (; r + lanes_of<V> <= count; r += lanes_of<V>) {
+    const V e = simd::exp_nonpositive(simd::neg_abs(load<V>(z + r)));
+    const V s = 1.0 + e;
+    const V c = e / (s * s);
+    std::memcpy(out + r, &c, sizeof c);
+  }
+  for (; r < count; ++r) out[r] = sigmoid_curvature(z[r]);
+}
+
 // The two builds of each loop (see STEPSEARCH_DISPATCH above).
+STEPSEARCH_AVX2 void curvatures_avx2(const double* z, std::int64_t count, double* out) {
+  curvature_run<V4>(z, count, out);
+}
+void curvatures_base(const double* z, std::int64_t count, double* out) { curvature_run<V2>(z, count, out); }
+
 template <bool kLine, bool kSlope>
 STEPSEARCH_AVX2 void sums_avx2(const double* z, const double* q, const double* b, const std::int32_t* rows,
                                std::int64_t begin, std::int64_t end, double t, CompensatedSum* value,
@@ -122,6 +141,13 @@ void sums(const double* z, const double* q, const double* b, const std::int32_t*
 }
 
 }  // namespace
+
+void logistic_curvatures(const double* z, std::int64_t count, double* out) {
+  if (use_avx2())
+    curvatures_avx2(z, count, out);
+  else
+    curvatures_base(z, count, out);
+}
 
 void logistic_line_value(const double* z, const double* q, const double* b, const std::int32_t* rows,
                          std::int64_t begin, std::int64_t end, double t, CompensatedSum* value) {

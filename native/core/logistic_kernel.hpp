@@ -22,6 +22,10 @@
 
 namespace stepsearch::core {
 
+// out[r] = σ(z_r)(1 − σ(z_r)) for r ∈ [0, count) (the logistic Hessian weights; each equal to
+// sigmoid_curvature(z_r), vectorized: one at a time, the exponential's latency dominated Hessian products).
+void logistic_curvatures(const double* z, std::int64_t count, double* out);
+
 // Adds ℓ(z_r + t·q_r, b_i) (logistic, i = rows ? rows[r] : r) to *value for r = begin..end−1 in row order.
 void logistic_line_value(const double* z, const double* q, const double* b, const std::int32_t* rows,
                          std::int64_t begin, std::int64_t end, double t, CompensatedSum* value);

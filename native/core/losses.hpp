@@ -4,6 +4,7 @@
 //   value_and_slope(z, y, s) ℓ(z, y), and ℓ'(z, y) written to *s
 //   curvature(z, y)          ℓ''(z, y) (the Hessian weight D_ii)
 //   kConstantCurvature       ℓ'' does not depend on z (Hessian products then need no margins)
+//   curvatures(z, begin, end, out)  out[r] = ℓ''(z[r]) for a run of rows (only when ℓ'' is not constant)
 // and, over rows r = begin..end−1 of margins z[r] with labels y[rows ? rows[r] : r] (sums added to *sum):
 //   sum_values(z, y, rows, begin, end, sum)                     Σ ℓ(z_r)
 //   sum_values_and_slopes(z, y, rows, begin, end, sum, slopes)  Σ ℓ(z_r), slopes[r − begin] = ℓ'(z_r)
@@ -28,6 +29,10 @@ struct LogisticLoss {
     return logistic_loss_and_slope(z, b, slope);
   }
   static double curvature(double z, double) { return sigmoid_curvature(z); }
+  // out[r] = curvature(z[r]) for r ∈ [begin, end), vectorized (the same values).
+  static void curvatures(const double* z, std::int64_t begin, std::int64_t end, double* out) {
+    logistic_curvatures(z + begin, end - begin, out + begin);
+  }
 
   static void sum_values(const double* z, const double* b, const std::int32_t* rows, std::int64_t begin,
                          std::int64_t end, CompensatedSum* sum) {

@@ -41,6 +41,12 @@ STEPSEARCH_INLINE V load(const double* p) {
 template <class V>
 constexpr int lanes_of = sizeof(V) / sizeof(double);
 
+// −|x| lane by lane (the sign bit set).
+template <class V>
+STEPSEARCH_INLINE V neg_abs(V x) {
+  return (V)((Mask<V>)x | (Mask<V>{} + (std::int64_t{1} << 63)));
+}
+
 // e^x for x ≤ 0 (NaN propagates). Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, with ln2 split so that
 // hi = x − k·ln2_hi is exact (ln2_hi has 32 significant bits, |k| ≤ 1077); e^r by its Taylor series to r¹³
 // (truncation < 0.02 ulp for |r| ≤ 0.35), summed as 1 + (hi − (lo − r²P(r))) so that the only roundings of
@@ -117,8 +123,7 @@ STEPSEARCH_INLINE V log1p_unit(V e, V u, V inv) {
 // loss[0..lanes_of<V>) (term[0..lanes_of<V>)): ℓ = (max(t, 0) − b·t) + log1p(e), σ − b = num/(1 + e).
 template <bool kSlope, class V>
 STEPSEARCH_INLINE void logistic_terms(V tt, V b, V q, double* loss, double* term) {
-  const Mask<V> sign = Mask<V>{} + (std::int64_t{1} << 63);
-  const V e = exp_nonpositive((V)((Mask<V>)tt | sign));  // e^{−|t|}
+  const V e = exp_nonpositive(neg_abs(tt));  // e^{−|t|}
   const V u = 1.0 + e;
   const V inv = 1.0 / u;
   const V l = ((tt < 0.0 ? splat<V>(0.0) : tt) - b * tt) + log1p_unit(e, u, inv);
