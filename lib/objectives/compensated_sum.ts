@@ -51,21 +51,27 @@ export class CompensatedSum {
   }
 }
 
+/** acc[j] (hi) and acc[j + 1] (lo) += v by TwoSum, as CompensatedSum.add. */
+function twoSumInto(acc: Float64Array, j: number, v: number): void {
+  const hi = acc[j];
+  const s = hi + v;
+  const bp = s - hi;
+  acc[j + 1] += hi - (s - bp) + (v - bp);
+  acc[j] = s;
+}
+
 /**
  * Four CompensatedSums fed round-robin, merged in lane order (native LaneSum). Element k of a run goes to
  * lane k mod 4 with k counted from the start of the run (`startRun()`), as native add_run does for each run.
- * The lanes are plain fields (not four objects in an array): this sum runs once per row in the hot loops.
+ * The lanes live in one Float64Array (hi, lo per lane), not four objects: this sum runs once per row.
  */
 export class LaneSum {
-  private h0 = 0; private l0 = 0;
-  private h1 = 0; private l1 = 0;
-  private h2 = 0; private l2 = 0;
-  private h3 = 0; private l3 = 0;
+  private readonly acc = new Float64Array(8);
   private k = 0;
 
   /** Empties the lanes (a new native LaneSum). */
   reset(): void {
-    this.h0 = this.l0 = this.h1 = this.l1 = this.h2 = this.l2 = this.h3 = this.l3 = 0;
+    this.acc.fill(0);
     this.k = 0;
   }
 
@@ -74,64 +80,26 @@ export class LaneSum {
     this.k = 0;
   }
 
-  /** Adds the next element of the current run to its lane (TwoSum, as CompensatedSum.add). */
+  /** Adds the next element of the current run to its lane. */
   add(v: number): void {
-    switch (this.k++ & 3) {
-      case 0: {
-        const s = this.h0 + v, bp = s - this.h0;
-        this.l0 += this.h0 - (s - bp) + (v - bp);
-        this.h0 = s;
-        return;
-      }
-      case 1: {
-        const s = this.h1 + v, bp = s - this.h1;
-        this.l1 += this.h1 - (s - bp) + (v - bp);
-        this.h1 = s;
-        return;
-      }
-      case 2: {
-        const s = this.h2 + v, bp = s - this.h2;
-        this.l2 += this.h2 - (s - bp) + (v - bp);
-        this.h2 = s;
-        return;
-      }
-      default: {
-        const s = this.h3 + v, bp = s - this.h3;
-        this.l3 += this.h3 - (s - bp) + (v - bp);
-        this.h3 = s;
-      }
-    }
+    twoSumInto(this.acc, (this.k++ & 3) << 1, v);
   }
 
   /** Adds the next four elements of the current run, which must start at a multiple of 4 (one per lane). */
   add4(v0: number, v1: number, v2: number, v3: number): void {
-    let s = this.h0 + v0, bp = s - this.h0;
-    this.l0 += this.h0 - (s - bp) + (v0 - bp);
-    this.h0 = s;
-    s = this.h1 + v1;
-    bp = s - this.h1;
-    this.l1 += this.h1 - (s - bp) + (v1 - bp);
-    this.h1 = s;
-    s = this.h2 + v2;
-    bp = s - this.h2;
-    this.l2 += this.h2 - (s - bp) + (v2 - bp);
-    this.h2 = s;
-    s = this.h3 + v3;
-    bp = s - this.h3;
-    this.l3 += this.h3 - (s - bp) + (v3 - bp);
-    this.h3 = s;
+    const acc = this.acc;
+    twoSumInto(acc, 0, v0);
+    twoSumInto(acc, 2, v1);
+    twoSumInto(acc, 4, v2);
+    twoSumInto(acc, 6, v3);
     this.k += 4;
   }
 
   /** total += the four lanes, in lane order (native merge_into: add(hi), then lo += lo). */
   mergeInto(total: CompensatedSum): void {
-    total.add(this.h0);
-    total.lo += this.l0;
-    total.add(this.h1);
-    total.lo += this.l1;
-    total.add(this.h2);
-    total.lo += this.l2;
-    total.add(this.h3);
-    total.lo += this.l3;
+    for (let j = 0; j < 8; j += 2) {
+      total.add(this.acc[j]);
+      total.lo += this.acc[j + 1];
+    }
   }
 }
