@@ -57,7 +57,7 @@ describe('pcg (LIBLINEAR quadratic-model stop)', () => {
     }
   });
 
-  test('the default cgTol = 0.5 stops early with a descent direction of lower model value', () => {
+  test('cgTol = 0.5 stops early with a descent direction of lower model value', () => {
     const s = new Float64Array(d);
     let products = 0;
     const r = pcg((v, out) => {
@@ -282,6 +282,18 @@ describe('options', () => {
       expect(auto.nhvp / auto.nit).toBeLessThan(0.5 * (unscaled.nhvp / unscaled.nit));
     }
     expect(() => minimize(rosenbrockObjective(2, true), [0, 0], { method: 'newton-cg', cgScale: -1 })).toThrow(/cgScale/);
+  });
+
+  test('the default cgTol is LIBLINEAR\'s train_one eps_cg (0.1): raw breast-cancer reaches 1e-6 in few products', () => {
+    // With 0.5 (the NEWTON class default) each Newton step stopped CG after ~8 products and the outer iteration
+    // crawled: 304 products to 1e-6; with 0.1, ~100 (both backends, the same run).
+    for (const backend of ['js', 'native'] as const) {
+      const { result, gap } = solveBreastCancer('newton-cg', backend);
+      expect(gap).toBeLessThanOrEqual(1e-6);
+      expect(result.nhvp).toBeLessThanOrEqual(150);
+      const loose = solveBreastCancer('newton-cg', backend, { cgTol: 0.5 });
+      expect(loose.result.nhvp).toBeGreaterThan(2 * result.nhvp);
+    }
   });
 
   test('newton refuses dim > maxDim with a RangeError naming maxDim', () => {

@@ -29,7 +29,9 @@ const configs: [string, Record<string, unknown>][] = [
   ['sls', {}], ['sls', { resetOption: 11, maxTrials: 30 }], ['sls', { lineSearchBatch: 'independent' }],
   ['sls', { preset: 'slsAmsgrad' }], ['sls', { lineSearch: 'goldstein' }], ['sls', { precond: 'adagrad', beta1: 0.9, searchDirection: 'step' }],
   ['sps', {}], ['sps', { variant: 'max', maxStep: 10, fStar: 0.01 }],
+  ['sls', { precond: 'adam' }], ['sls', { precond: 'amsgrad', beta1: 0.9, searchDirection: 'step' }],
   ['ponos', {}], ['ponos', { preset: 'ponosPrec' }], ['ponos', { lineSearchBatch: 'independent', xi: 0.5 }],
+  ['ponos', { precond: 'adam' }], ['ponos', { precond: 'adagrad' }],
   ['sgd', { learningRate: 1e-7, momentum: 0.9, decay: 'inverse-sqrt' }], ['adam', {}], ['adam', { amsgrad: true }],
   ['adagrad', {}], ['lion', { learningRate: 1e-3 }],
 ];

@@ -47,7 +47,7 @@ class NewtonCg final : public Method {
         m_(x0.size()),
         work_(x0.size()),
         line_(oracle.make_line()),
-        cg_tol_(s.number("cgTol", 0.5)),
+        cg_tol_(s.number("cgTol", 0.1)),
         precondition_(s.text("preconditioner", "diagonal") == "diagonal") {
     ls_.max_trials = static_cast<int>(s.integer("maxLineSearchSteps", kDefaultMaxLineSearchSteps, 1, 1000));
     // κ of cgScale (lib/optimizers/newton_cg.ts): 0 = the objective's sample count.

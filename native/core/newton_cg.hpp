@@ -19,7 +19,7 @@ constexpr double kPreconditionerMix = 0.01;
 StepOutcome search_and_move(const std::string& name, CountedObjective& oracle, CountedLine& line,
                             const BacktrackingParams& ls, Vector& x, double& fun, Vector& grad, Vector& dir);
 
-// Settings: cgTol (0.5), maxCgIterations (0 = dim), maxLineSearchSteps (20), preconditioner ("diagonal" |
+// Settings: cgTol (0.1), maxCgIterations (0 = dim), maxLineSearchSteps (20), preconditioner ("diagonal" |
 // "none"); validated by the TS side.
 std::unique_ptr<Method> make_newton_cg(CountedObjective& oracle, const Vector& x0, double f0, const Vector& g0,
                                        const Settings& settings);

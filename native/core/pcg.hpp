@@ -10,7 +10,7 @@ namespace stepsearch::core {
 enum class PcgStop { kQuadraticModel, kMaxIterations, kNonPositiveCurvature, kModelIncrease, kAborted };
 
 struct PcgParams {
-  double cg_tol = 0.5;         // LIBLINEAR's eps_cg
+  double cg_tol = 0.1;         // LIBLINEAR's eps_cg (train_one's value)
   long long max_iterations = 0;  // Hessian-vector products at most
   double norm_scale = 1;       // κ of newton-cg's cgScale: the forcing term is √(κ·√(gᵀM⁻¹g)) (pcg.ts)
 };
