@@ -245,6 +245,26 @@ function solverMarkdown(problems, settings) {
 // ---------------------------------------------------------------------------------------------------------
 // Goals (PASS/FAIL), from the same run.
 
+/**
+ * One goal comparing a stepsearch row with a peer's row on problem p at target tau: `pass(ours ms, peer ms)`
+ * when both reach tau; if only one does, that one wins; a skipped peer gives n/a.
+ */
+function headToHead(p, tau, name, oursTool, oursLabel, peerTool, pass, extra = {}) {
+  const rows = rowsOf(p);
+  const ours = rows.find((r) => r.tool === oursTool);
+  const peer = rows.find((r) => r.tool === peerTool);
+  const goal = { name, problem: p.name, ...extra };
+  if (!peer || peer.skipped) return { ...goal, pass: null, detail: `${peerTool} skipped: ${peer?.skipped ?? 'not run'}` };
+  const a = ours?.perTarget[tau];
+  const b = peer.perTarget[tau];
+  if (a && b) {
+    const thr = ours.threads ? ` (${ours.threads} thr)` : '';
+    const peerThr = peerTool === 'liblinear' ? ' (1 thr)' : '';
+    return { ...goal, value: b.ms / a.ms, pass: pass(a.ms, b.ms), detail: `${oursLabel} ${ms(a.ms)} ms${thr} vs ${peerTool} ${ms(b.ms)} ms${peerThr}: ${times(b.ms / a.ms)}` };
+  }
+  return { ...goal, pass: !!a, detail: `${oursLabel} ${a ? `${ms(a.ms)} ms` : 'did not reach'}; ${peerTool} ${b ? `${ms(b.ms)} ms` : 'did not reach'}` };
+}
+
 function solverGoals(problems) {
   const goals = [];
   const t4 = TARGETS[0];
@@ -290,54 +310,25 @@ function solverGoals(problems) {
   }
   // G2: native newton-cg ahead of liblinear on the large problems, both targets.
   for (const p of problems.filter((q) => !q.badlyScaled && !q.npm && !q.smallReal)) {
-    const rows = rowsOf(p);
-    const ncg = rows.find((r) => r.tool === 'stepsearch newton-cg (native)');
-    const ll = rows.find((r) => r.tool === 'liblinear');
     for (const tau of TARGETS) {
-      const a = ncg?.perTarget[tau];
-      const b = ll?.skipped ? undefined : ll?.perTarget[tau];
-      const sizeOk = p.rows >= 1e5;
-      if (!ll || ll.skipped) {
-        goals.push({ name: `native newton-cg ahead of liblinear (time to ${tau})`, problem: p.name, pass: null, sizeConditionMet: sizeOk, detail: `liblinear skipped: ${ll?.skipped ?? 'not run'}` });
-      } else if (a && b) {
-        goals.push({ name: `native newton-cg ahead of liblinear (time to ${tau})`, problem: p.name, value: b.ms / a.ms, pass: a.ms < b.ms, sizeConditionMet: sizeOk, detail: `newton-cg ${ms(a.ms)} ms (${ncg.threads} thr) vs liblinear ${ms(b.ms)} ms (1 thr): ${times(b.ms / a.ms)}` });
-      } else {
-        goals.push({ name: `native newton-cg ahead of liblinear (time to ${tau})`, problem: p.name, pass: a ? true : false, sizeConditionMet: sizeOk, detail: `newton-cg ${a ? `${ms(a.ms)} ms` : 'did not reach'}; liblinear ${b ? `${ms(b.ms)} ms` : 'did not reach'}` });
-      }
+      goals.push(headToHead(p, tau, `native newton-cg ahead of liblinear (time to ${tau})`, 'stepsearch newton-cg (native)', 'newton-cg',
+        'liblinear', (a, b) => a < b, { sizeConditionMet: p.rows >= 1e5 }));
     }
   }
   // G2b: on small real data newton-cg within 1.5× of liblinear (call overhead dominates there), both targets.
   for (const p of problems.filter((q) => q.smallReal)) {
-    const rows = rowsOf(p);
-    const ncg = rows.find((r) => r.tool === 'stepsearch newton-cg (native)');
-    const ll = rows.find((r) => r.tool === 'liblinear');
     for (const tau of TARGETS) {
-      const name = `native newton-cg within 1.5× of liblinear on small real data (time to ${tau})`;
-      const a = ncg?.perTarget[tau];
-      const b = ll?.skipped ? undefined : ll?.perTarget[tau];
-      if (!ll || ll.skipped) goals.push({ name, problem: p.name, pass: null, detail: `liblinear skipped: ${ll?.skipped ?? 'not run'}` });
-      else if (a && b) goals.push({ name, problem: p.name, value: b.ms / a.ms, pass: a.ms <= 1.5 * b.ms, detail: `newton-cg ${ms(a.ms)} ms vs liblinear ${ms(b.ms)} ms: ${times(b.ms / a.ms)}` });
-      else goals.push({ name, problem: p.name, pass: a ? true : false, detail: `newton-cg ${a ? `${ms(a.ms)} ms` : 'did not reach'}; liblinear ${b ? `${ms(b.ms)} ms` : 'did not reach'}` });
+      goals.push(headToHead(p, tau, `native newton-cg within 1.5× of liblinear on small real data (time to ${tau})`,
+        'stepsearch newton-cg (native)', 'newton-cg', 'liblinear', (a, b) => a <= 1.5 * b));
     }
   }
   // G3: native lbfgs ≥ 2× scipy L-BFGS-B and scikit-learn lbfgs (every problem both reach, both targets; not the
   // badly scaled one).
   for (const p of problems.filter((q) => !q.badlyScaled)) {
-    const rows = rowsOf(p);
-    const lb = rows.find((r) => r.tool === 'stepsearch lbfgs (native)');
     for (const [peer, label] of [['scipy-lbfgsb', 'scipy L-BFGS-B'], ['sklearn-lbfgs', 'scikit-learn lbfgs']]) {
-      const sp = rows.find((r) => r.tool === peer);
       for (const tau of TARGETS) {
-        const name = `native lbfgs ≥ 2× ${label} (time to ${tau})`;
-        const a = lb?.perTarget[tau];
-        const b = sp?.skipped ? undefined : sp?.perTarget[tau];
-        if (!sp || sp.skipped) {
-          goals.push({ name, problem: p.name, pass: null, detail: `${peer} skipped: ${sp?.skipped ?? 'not run'}` });
-        } else if (a && b) {
-          goals.push({ name, problem: p.name, value: b.ms / a.ms, pass: b.ms / a.ms >= 2, detail: `lbfgs ${ms(a.ms)} ms vs ${peer} ${ms(b.ms)} ms: ${times(b.ms / a.ms)}` });
-        } else {
-          goals.push({ name, problem: p.name, pass: a ? true : false, detail: `lbfgs ${a ? `${ms(a.ms)} ms` : 'did not reach'}; ${peer} ${b ? `${ms(b.ms)} ms` : 'did not reach'}` });
-        }
+        goals.push(headToHead(p, tau, `native lbfgs ≥ 2× ${label} (time to ${tau})`, 'stepsearch lbfgs (native)', 'lbfgs',
+          peer, (a, b) => b / a >= 2));
       }
     }
   }

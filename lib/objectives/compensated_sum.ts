@@ -61,8 +61,9 @@ function twoSumInto(acc: Float64Array, j: number, v: number): void {
 }
 
 /**
- * Four CompensatedSums fed round-robin, merged in lane order (native LaneSum). Element k of a run goes to
- * lane k mod 4 with k counted from the start of the run (`startRun()`), as native add_run does for each run.
+ * Four CompensatedSums fed round-robin, merged in lane order (native LaneSum). Element k goes to lane k mod 4,
+ * k counted from the last reset: the native runs (add_run) restart the count, but every caller here feeds one
+ * run per reset (a chunk, or a whole line trial whose native runs are 256 long, a multiple of 4).
  * The lanes live in one Float64Array (hi, lo per lane), not four objects: this sum runs once per row.
  */
 export class LaneSum {
@@ -75,17 +76,12 @@ export class LaneSum {
     this.k = 0;
   }
 
-  /** The next element counts as element 0 of a new run (a new native add_run call). */
-  startRun(): void {
-    this.k = 0;
-  }
-
-  /** Adds the next element of the current run to its lane. */
+  /** Adds the next element to its lane. */
   add(v: number): void {
     twoSumInto(this.acc, (this.k++ & 3) << 1, v);
   }
 
-  /** Adds the next four elements of the current run, which must start at a multiple of 4 (one per lane). */
+  /** Adds the next four elements, which must start at a multiple of 4 (one per lane). */
   add4(v0: number, v1: number, v2: number, v3: number): void {
     const acc = this.acc;
     twoSumInto(acc, 0, v0);

@@ -2,7 +2,7 @@
  * The elementary functions of the built-in losses (spec §3.2): e^x for x ≤ 0, log(1 + e) for e ∈ [0, 1],
  * log a for a ≥ 1, the logistic loss, its slope and its Hessian weight. Computed with the same operations, in
  * the same order, as the native code (native/core/simd_math.hpp: exp_nonpositive, log_reduced, log1p_unit,
- * logistic_terms; scalar_math.cpp: log_at_least_one). Math.exp, Math.log and Math.log1p are not used: V8's
+ * logistic_terms; scalar_math.hpp: log_at_least_one). Math.exp, Math.log and Math.log1p are not used: V8's
  * and glibc's differ from each other and from the native polynomials in the last bit, and on badly scaled
  * data such last-bit differences grow along an optimizer run (plain PoNoS on raw breast-cancer amplified
  * 1e-16 to 3e-3 in three epochs). With these functions every loss term of the TypeScript objectives rounds
@@ -14,7 +14,8 @@
 
 // e^x (native exp_nonpositive): Cody–Waite reduction with ln2 split in two, Taylor series to r¹³ by Estrin's
 // scheme, 2^k applied last (as 2^{k+600}·2^{−600} when e^x is subnormal, k < −1000).
-// Decimal literals that round to exactly the native hex constants (test/logistic-math.test.ts checks the bits).
+// Decimal literals that round to exactly the native hex constants (written as Number.prototype.toString gives
+// them for those doubles, so they parse back to the same bits).
 const INV_LN2 = 1.4426950408889634; // 0x1.71547652b82fep0
 const LN2_HI = 0.6931471803691238; // 0x1.62e42fee00000p-1 (32 significant bits: k·LN2_HI is exact)
 const LN2_LO = 1.9082149292705877e-10; // 0x1.a39ef35793c76p-33
@@ -75,8 +76,9 @@ function log1pUnit(e: number, u: number): number {
 }
 
 /**
- * log a for 1 ≤ a < 2^1022 (native log_at_least_one; a log-sum-exp's sum is at least 1 and at most K): a = 2^k·y with y ∈ [√2/2, √2), f = y − 1 exact. The exponent is
- * found with exact power-of-two scalings (frexp's result: a = m·2^e, m ∈ [0.5, 1)).
+ * log a for 1 ≤ a < 2^1022 (native log_at_least_one; a log-sum-exp's sum is at least 1 and at most K):
+ * a = 2^k·y with y ∈ [√2/2, √2), f = y − 1 exact. The exponent is found with exact power-of-two scalings
+ * (frexp's result: a = m·2^e, m ∈ [0.5, 1)).
  */
 export function logAtLeastOne(a: number): number {
   if (!(a < Infinity)) return a === Infinity ? Infinity : NaN;

@@ -93,9 +93,7 @@ template <class V>
 STEPSEARCH_INLINE void curvature_run(const double* z, std::int64_t count, double* out) {
   std::int64_t r = 0;
   for (; r + lanes_of<V> <= count; r += lanes_of<V>) {
-    const V e = simd::exp_nonpositive(simd::neg_abs(load<V>(z + r)));
-    const V s = 1.0 + e;
-    const V c = e / (s * s);
+    const V c = simd::logistic_curvature(load<V>(z + r));
     std::memcpy(out + r, &c, sizeof c);
   }
   for (; r < count; ++r) out[r] = sigmoid_curvature(z[r]);

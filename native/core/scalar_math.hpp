@@ -47,10 +47,6 @@ inline double logistic_loss_and_slope(double t, double b, double* slope) {
 }
 
 // σ(t)(1 − σ(t)) = e/(1 + e)² with e = e^{−|t|}: the logistic Hessian weight.
-inline double sigmoid_curvature(double t) {
-  const simd::V1 e = simd::exp_nonpositive(simd::V1{-std::fabs(t)});
-  const simd::V1 s = 1.0 + e;
-  return (e / (s * s))[0];
-}
+inline double sigmoid_curvature(double t) { return simd::logistic_curvature(simd::V1{t})[0]; }
 
 }  // namespace stepsearch::core

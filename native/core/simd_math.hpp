@@ -1,18 +1,17 @@
 // The elementary functions of the built-in losses, written once on GCC/Clang vector types (spec §3.2):
 // e^x for x ≤ 0, log(1 + e) for e ∈ [0, 1], the log core they share, and the logistic loss/slope of a vector
 // of margins. Instantiated on 4-double vectors (AVX2), 2-double vectors (x86-64 baseline) by the row kernels
-// of logistic_kernel.cpp, and on 1-double vectors by the scalar functions of scalar_math.cpp.
+// of logistic_kernel.cpp, and on 1-double vectors by the scalar functions of scalar_math.hpp.
 //
 // No FMA, and every lane evaluates the same operations in the same order, so every instantiation rounds
 // identically: results do not depend on the CPU or on the vector width. The TypeScript backend repeats these
 // operations in the same order (lib/objectives/loss_math.ts), so both backends produce the same bits.
-// Include only from .cpp files (the templates are always inlined into their callers).
 #pragma once
 #include <cstdint>
 #include <cstring>
 
-// Every vector helper is always inlined into the exported loops, so the ABI note GCC gives for 32-byte
-// vector arguments outside an AVX function does not apply.
+// Every vector helper is always inlined into its caller, so the ABI note GCC gives for 32-byte vector
+// arguments outside an AVX function does not apply (the pragma reaches every file including this header).
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace stepsearch::core::simd {
@@ -117,6 +116,14 @@ STEPSEARCH_INLINE V log1p_unit(V e, V u, V inv) {
   const V kf = big ? splat<V>(1.0) : splat<V>(0.0);
   const V l = log_reduced(f, kf, c);
   return e < 1e-8 ? e * (1.0 - 0.5 * e) : l;
+}
+
+// σ(t)(1 − σ(t)) = e/(1 + e)², e = e^{−|t|}, lane by lane: the logistic Hessian weight.
+template <class V>
+STEPSEARCH_INLINE V logistic_curvature(V t) {
+  const V e = exp_nonpositive(neg_abs(t));
+  const V s = 1.0 + e;
+  return e / (s * s);
 }
 
 // Losses (and slope terms (σ − b)·q when kSlope) of one vector of margins tt with labels b, stored to
