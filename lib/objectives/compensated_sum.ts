@@ -61,13 +61,13 @@ function twoSumInto(acc: Float64Array, j: number, v: number): void {
 }
 
 /**
- * Four CompensatedSums fed round-robin, merged in lane order (native LaneSum). Element k goes to lane k mod 4,
+ * Eight CompensatedSums fed round-robin, merged in lane order (native LaneSum). Element k goes to lane k mod 8,
  * k counted from the last reset: the native runs (add_run) restart the count, but every caller here feeds one
- * run per reset (a chunk, or a whole line trial whose native runs are 256 long, a multiple of 4).
- * The lanes live in one Float64Array (hi, lo per lane), not four objects: this sum runs once per row.
+ * run per reset (a chunk, or a whole line trial whose native runs are 256 long, a multiple of 8).
+ * The lanes live in one Float64Array (hi, lo per lane), not eight objects: this sum runs once per row.
  */
 export class LaneSum {
-  private readonly acc = new Float64Array(8);
+  private readonly acc = new Float64Array(16);
   private k = 0;
 
   /** Empties the lanes (a new native LaneSum). */
@@ -78,22 +78,23 @@ export class LaneSum {
 
   /** Adds the next element to its lane. */
   add(v: number): void {
-    twoSumInto(this.acc, (this.k++ & 3) << 1, v);
+    twoSumInto(this.acc, (this.k++ & 7) << 1, v);
   }
 
   /** Adds the next four elements, which must start at a multiple of 4 (one per lane). */
   add4(v0: number, v1: number, v2: number, v3: number): void {
     const acc = this.acc;
-    twoSumInto(acc, 0, v0);
-    twoSumInto(acc, 2, v1);
-    twoSumInto(acc, 4, v2);
-    twoSumInto(acc, 6, v3);
+    const j = (this.k & 4) << 1;
+    twoSumInto(acc, j, v0);
+    twoSumInto(acc, j + 2, v1);
+    twoSumInto(acc, j + 4, v2);
+    twoSumInto(acc, j + 6, v3);
     this.k += 4;
   }
 
-  /** total += the four lanes, in lane order (native merge_into: add(hi), then lo += lo). */
+  /** total += the eight lanes, in lane order (native merge_into: add(hi), then lo += lo). */
   mergeInto(total: CompensatedSum): void {
-    for (let j = 0; j < 8; j += 2) {
+    for (let j = 0; j < 16; j += 2) {
       total.add(this.acc[j]);
       total.lo += this.acc[j + 1];
     }

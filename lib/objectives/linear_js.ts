@@ -582,7 +582,7 @@ export class LinearObjectiveJs implements Objective {
 class LinearLine implements LineFunction {
   private readonly sum = new CompensatedSum();
   private readonly slopeSum = new CompensatedSum();
-  /** Logistic / least squares: the per-row terms go into four lanes by row index mod 4 (native sum_line). */
+  /** Logistic / least squares: the per-row terms go into eight lanes by row index mod 8 (native sum_line). */
   private readonly lanes = new LaneSum();
   private readonly slopeLanes = new LaneSum();
   private readonly s: Float64Array;

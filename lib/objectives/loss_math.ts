@@ -58,20 +58,22 @@ const LP4 = 2.222219843214978396e-1, LP5 = 1.818357216161805012e-1, LP6 = 1.5313
 const LP7 = 1.479819860511658591e-1;
 const SQRT2_M1 = 0.41421356237309503;
 
-/** k·ln2 + log(1 + f) with the correction c added beside k·ln2_lo (native log_reduced: fdlibm's log core). */
-function logReduced(f: number, kf: number, c: number): number {
+/**
+ * khi + log(1 + f) + klo, fdlibm's log core (native log_reduced): khi = k·ln2_hi, klo = k·ln2_lo plus the
+ * correction term c.
+ */
+function logReduced(f: number, khi: number, klo: number): number {
   const hfsq = 0.5 * f * f;
   const s = f / (2 + f);
   const z = s * s;
   const w = z * z;
   const R = w * (LP2 + w * (LP4 + w * LP6)) + z * (LP1 + w * (LP3 + w * (LP5 + w * LP7)));
-  return kf * LN2_HI - (hfsq - (s * (hfsq + R) + (kf * LN2_LO + c)) - f);
+  return khi - (hfsq - (s * (hfsq + R) + klo) - f);
 }
 
-/** log(1 + e) given u = 1 + e (native log1p_unit; its `inv` = 1/u is formed only where it is used). */
+/** log(1 + e) given u = 1 + e (native log1p_unit: no tiny-e shortcut; 1/u in c is the line 1.1982 − 0.35355·u). */
 function log1pUnit(e: number, u: number): number {
-  if (e < 1e-8) return e * (1 - 0.5 * e);
-  if (e > SQRT2_M1) return logReduced(u * 0.5 - 1, 1, (e - (u - 1)) * (1 / u)); // u ≥ √2: halve it (exact)
+  if (e > SQRT2_M1) return logReduced(u * 0.5 - 1, LN2_HI, LN2_LO + (e - (u - 1)) * (1.1982 - 0.35355 * u)); // u ≥ √2: halve it (exact)
   return logReduced(e, 0, 0);
 }
 
@@ -87,7 +89,8 @@ export function logAtLeastOne(a: number): number {
   while (a * POW2[e] < 0.5) e--;
   const m = a * POW2[e];
   const low = m < 0.70710678118654757;
-  return logReduced((low ? 2 * m : m) - 1, low ? e - 1 : e, 0);
+  const k = low ? e - 1 : e;
+  return logReduced((low ? 2 * m : m) - 1, k * LN2_HI, k * LN2_LO);
 }
 
 /** Second result of {@link logisticLossAndSlope}, in slot 0 (a typed array: no allocation per row, and a

@@ -7,7 +7,7 @@
 // and σ(t) − b with polynomials on SIMD vectors (4 doubles with AVX2, 2 with the x86-64 baseline; chosen at run
 // time), one exp shared by the loss and the slope. No FMA, and every lane evaluates the same operations in the
 // same order, so both builds round identically and results do not depend on the CPU. The losses are added in
-// row order into four interleaved double-double chains (LaneSum), so a sum stays deterministic for a given
+// row order into eight interleaved double-double chains (LaneSum), so a sum stays deterministic for a given
 // thread count and the same on every CPU.
 // Accuracy: loss and slope within 2 ulp of a long-double reference for margins densely sampled in [−750, 750]
 // plus ±0, subnormals, the underflow of e^{−|t|} (|t| > 708) and huge |t|; test/line-kernel.test.ts checks
@@ -21,6 +21,10 @@
 #include "core/stable_math.hpp"
 
 namespace stepsearch::core {
+
+// The build of these kernels this process runs: "avx512", "avx2" or "sse2" (the CPU's widest, capped by the
+// environment variable STEPSEARCH_SIMD; every build gives the same bits).
+const char* logistic_simd_level();
 
 // out[r] = σ(z_r)(1 − σ(z_r)) for r ∈ [0, count) (the logistic Hessian weights; each equal to
 // sigmoid_curvature(z_r), vectorized: one at a time, the exponential's latency dominated Hessian products).

@@ -19,6 +19,7 @@ namespace stepsearch::core::simd {
 // Lanes per vector: 4 (one ymm register) in the AVX2 loop, 2 (one xmm) in the baseline, 1 for the scalar
 // functions (GCC/Clang vector extension). Comparisons give all-ones/zero int64 masks (Mask<V>), used with the
 // vector ?: (a blend).
+typedef double V8 __attribute__((vector_size(64)));
 typedef double V4 __attribute__((vector_size(32)));
 typedef double V2 __attribute__((vector_size(16)));
 typedef double V1 __attribute__((vector_size(8)));  // one lane: the scalar functions, same operations
@@ -84,14 +85,12 @@ STEPSEARCH_INLINE V exp_nonpositive(V x) {
   return y * scale * extra;
 }
 
-// log(1 + f) + k·ln2 − c-corrected, the core of fdlibm's log and log1p (< 1 ulp): with 1 + f ∈ [√2/2, √2),
+// log(1 + f) + k·ln2, the core of fdlibm's log and log1p (< 1 ulp): with 1 + f ∈ [√2/2, √2),
 // log(1 + f) = f − f²/2 + s(f²/2 + R(s²)), s = f/(2 + f), R split into even and odd parts (shorter dependency
-// chain); k·ln2 is added as k·ln2_hi (exact) and k·ln2_lo, and c is a correction term added with k·ln2_lo
-// (what rounding lost when f was formed). Callers pass k as a double.
+// chain). k·ln2 comes in two parts: khi = k·ln2_hi (exact) and klo = k·ln2_lo plus a correction term c (what
+// rounding lost when f was formed), added where fdlibm adds them.
 template <class V>
-STEPSEARCH_INLINE V log_reduced(V f, V kf, V c) {
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+STEPSEARCH_INLINE V log_reduced(V f, V khi, V klo) {
   constexpr double kLp1 = 6.666666666666735130e-01, kLp2 = 3.999999999940941908e-01,
                    kLp3 = 2.857142874366239149e-01, kLp4 = 2.222219843214978396e-01,
                    kLp5 = 1.818357216161805012e-01, kLp6 = 1.531383769920937332e-01,
@@ -101,21 +100,25 @@ STEPSEARCH_INLINE V log_reduced(V f, V kf, V c) {
   const V z = s * s;
   const V w = z * z;
   const V R = w * (kLp2 + w * (kLp4 + w * kLp6)) + z * (kLp1 + w * (kLp3 + w * (kLp5 + w * kLp7)));
-  return kf * kLn2Hi - ((hfsq - (s * (hfsq + R) + (kf * kLn2Lo + c))) - f);
+  return khi - ((hfsq - (s * (hfsq + R) + klo)) - f);
 }
+constexpr double kLogLn2Hi = 6.93147180369123816490e-01;  // ln2_hi of fdlibm's log (32 significant bits)
+constexpr double kLogLn2Lo = 1.90821492927058770002e-10;
 
 // log(1 + e) for e ∈ [0, 1]: fdlibm's log1p (< 1 ulp) without branches. u = 1 + e = 2^k(1 + f) with
-// 1 + f ∈ [√2/2, √2) (k ∈ {0, 1}); c = (e − (u − 1))/u restores what rounding u lost. `inv` = 1/u (the
-// caller needs it for the slope). Below 1e-8 the series e(1 − e/2) (the next term, e³/3, is below
-// rounding), which also covers subnormal e.
+// 1 + f ∈ [√2/2, √2) (k ∈ {0, 1}); c = (e − (u − 1))/u restores what rounding u lost. fdlibm's shortcut for
+// tiny e (e < 2⁻²⁹: log1p(e) ≈ e) is not taken: the core alone is as accurate there (s ≈ e/2, and f²/2
+// underflows harmlessly to 0 for subnormal e, leaving e), and the shortcut's test and blend cost 5% of a trial.
+// c is a correction of at most 2⁻⁵³/√2, so 1/u is needed to two digits only: it is taken from the line
+// 1.1982 − 0.35355·u (|error| < 0.009 on [√2, 2], so c is off by < 1e-18, 0.02 ulp of a result ≥ 0.34)
+// instead of a division, which cost ~15% of a line-search trial.
 template <class V>
-STEPSEARCH_INLINE V log1p_unit(V e, V u, V inv) {
+STEPSEARCH_INLINE V log1p_unit(V e, V u) {
   const Mask<V> big = e > 0.41421356237309503;  // √2 − 1: u ≥ √2, halve it (exact) and take k = 1
   const V f = big ? u * 0.5 - 1.0 : e;     // exact: Sterbenz
-  const V c = big ? (e - (u - 1.0)) * inv : splat<V>(0.0);
-  const V kf = big ? splat<V>(1.0) : splat<V>(0.0);
-  const V l = log_reduced(f, kf, c);
-  return e < 1e-8 ? e * (1.0 - 0.5 * e) : l;
+  const V khi = big ? splat<V>(kLogLn2Hi) : splat<V>(0.0);
+  const V klo = big ? kLogLn2Lo + (e - (u - 1.0)) * (1.1982 - 0.35355 * u) : splat<V>(0.0);
+  return log_reduced(f, khi, klo);
 }
 
 // σ(t)(1 − σ(t)) = e/(1 + e)², e = e^{−|t|}, lane by lane: the logistic Hessian weight.
@@ -126,14 +129,13 @@ STEPSEARCH_INLINE V logistic_curvature(V t) {
   return e / (s * s);
 }
 
-// Losses (and slope terms (σ − b)·q when kSlope) of one vector of margins tt with labels b, stored to
-// loss[0..lanes_of<V>) (term[0..lanes_of<V>)): ℓ = (max(t, 0) − b·t) + log1p(e), σ − b = num/(1 + e).
+// Losses (and slope terms (σ − b)·q when kSlope) of one vector of margins tt with labels b, given
+// e = e^{−|tt|}, stored to loss[0..lanes_of<V>) (term[0..lanes_of<V>)): ℓ = (max(t, 0) − b·t) + log1p(e),
+// σ − b = num/(1 + e).
 template <bool kSlope, class V>
-STEPSEARCH_INLINE void logistic_terms(V tt, V b, V q, double* loss, double* term) {
-  const V e = exp_nonpositive(neg_abs(tt));  // e^{−|t|}
+STEPSEARCH_INLINE void logistic_terms_given_exp(V tt, V e, V b, V q, double* loss, double* term) {
   const V u = 1.0 + e;
-  const V inv = 1.0 / u;
-  const V l = ((tt < 0.0 ? splat<V>(0.0) : tt) - b * tt) + log1p_unit(e, u, inv);
+  const V l = ((tt < 0.0 ? splat<V>(0.0) : tt) - b * tt) + log1p_unit(e, u);
   std::memcpy(loss, &l, sizeof l);
   if constexpr (kSlope) {
     const V nb = 1.0 - b;
@@ -141,6 +143,12 @@ STEPSEARCH_INLINE void logistic_terms(V tt, V b, V q, double* loss, double* term
     const V s = (num / u) * q;
     std::memcpy(term, &s, sizeof s);
   }
+}
+
+// The same from the margins alone (e computed here).
+template <bool kSlope, class V>
+STEPSEARCH_INLINE void logistic_terms(V tt, V b, V q, double* loss, double* term) {
+  logistic_terms_given_exp<kSlope, V>(tt, exp_nonpositive(neg_abs(tt)), b, q, loss, term);
 }
 
 }  // namespace stepsearch::core::simd
