@@ -21,8 +21,10 @@ const LN2_HI = 0.6931471803691238; // 0x1.62e42fee00000p-1 (32 significant bits:
 const LN2_LO = 1.9082149292705877e-10; // 0x1.a39ef35793c76p-33
 const SHIFT = 6755399441055744; // 0x1.8p52: adding it rounds to an integer
 const TWO_M600 = 2.409919865102884e-181; // 2^−600
-const C2 = 1 / 6, C3 = 1 / 24, C4 = 1 / 120, C5 = 1 / 720, C6 = 1 / 5040, C7 = 1 / 40320, C8 = 1 / 362880;
-const C9 = 1 / 3628800, C10 = 1 / 39916800, C11 = 1 / 479001600, C12 = 1 / 6227020800;
+// e^r ≈ 1 + r + r²·Σ_j P_j r^j on [−ln2/2, ln2/2] (native exp_nonpositive: fitted at Chebyshev nodes, P_j ≈ 1/(j+2)!).
+const P0 = 0.5000000000000006, P1 = 0.1666666666666667, P2 = 0.041666666666573066, P3 = 0.008333333333326136;
+const P4 = 0.001388888893251478, P5 = 0.00019841269874820627, P6 = 2.480150431378554e-05;
+const P7 = 2.7557255400206422e-06, P8 = 2.7626371065696354e-07, P9 = 2.5105217004720745e-08;
 
 /** POW2[j] = 2^{−j} for j = 0..1022 (exact: halving a power of two is exact down to 2^−1022). */
 const POW2 = (() => {
@@ -43,10 +45,10 @@ export function expNonpositive(x: number): number {
   const r = hi - lo;
   const r2 = r * r;
   const r4 = r2 * r2;
-  const a0 = 0.5 + r * C2, a1 = C3 + r * C4;
-  const a2 = C5 + r * C6, a3 = C7 + r * C8;
-  const a4 = C9 + r * C10, a5 = C11 + r * C12;
-  const p = a0 + r2 * a1 + r4 * (a2 + r2 * a3 + r4 * (a4 + r2 * a5));
+  const a0 = P0 + r * P1, a1 = P2 + r * P3;
+  const a2 = P4 + r * P5, a3 = P6 + r * P7;
+  const a4 = P8 + r * P9;
+  const p = a0 + r2 * a1 + r4 * (a2 + r2 * a3 + r4 * a4);
   const y = 1 + (hi - (lo - r2 * p));
   // 2^k built exactly (the native code writes k + 1023 into the exponent field).
   return kd < -1000 ? y * POW2[-(kd + 600)] * TWO_M600 : y * POW2[-kd];

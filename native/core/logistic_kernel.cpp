@@ -37,13 +37,11 @@ using simd::V4;
 
 // Rows are handled in chunks of kChunk: first the terms of the whole chunk (independent vector work, which
 // out-of-order execution overlaps freely), then their double-double sums (LaneSum: eight chains in row order).
-// Measured slower on this machine (AMD EPYC, Zen 4): adding each row group right after computing it
+// Measured slower on this machine (AMD EPYC, Zen 5): adding each row group right after computing it
 // (1.2x), a software pipeline adding the previous chunk during the current one (1.1x), two vectors
-// interleaved per step or 8-double vectors (1.6x and 2.3x: register spills, scalarized blends).
+// interleaved per step (1.6x: register spills); chunks of 512 or 1024 rows: no faster.
 constexpr std::int64_t kChunk = 256;
 
-// The margins are z_r + t·q_r when kLine (a line trial), else z_r. The slope terms (when kSlope) are
-// (σ − b)·q_r summed into *slope when kLine, else σ − b stored to slopes[r − begin].
 // Losses (and slope terms) of `count` rows (a multiple of the vector width), margins z_k + t·q_k when kLine
 // (else z_k, with q unused and taken as 1), labels b_k. The exponentials go in a pass of their own (to ex),
 // before the logs: each pass's dependency chain is half as long as the whole loss's, so more vectors are in
@@ -62,6 +60,8 @@ STEPSEARCH_INLINE void terms_block(const double* z, const double* q, const doubl
                                         kLine ? load<V>(q + j) : splat<V>(1.0), loss + j, term + j);
 }
 
+// The margins are z_r + t·q_r when kLine (a line trial), else z_r. The slope terms (when kSlope) are
+// (σ − b)·q_r summed into *slope when kLine, else σ − b stored to slopes[r − begin].
 template <bool kLine, bool kSlope, class V>
 STEPSEARCH_INLINE void loss_sums(const double* z, const double* q, const double* b, const std::int32_t* rows,
                                  std::int64_t begin, std::int64_t end, double t, CompensatedSum* value,
