@@ -136,7 +136,7 @@ async function main() {
   if (wanted('existing')) report.sections.existing = runExisting();
 
   const s = report.sections;
-  if (s.kernels) report.goals.push(s.kernels.goal);
+  if (s.kernels) report.goals.push(...s.kernels.goals);
   if (s.solvers) report.goals.push(...s.solvers.goals);
   if (s.overhead) report.goals.push(s.overhead.goal);
   if (s.existing) report.goals.push(...torchGoals(s.existing));

@@ -8,13 +8,17 @@
 //   min/max. Warm-up (tinybench's) runs in the first round only.
 // - Whole solves (10 ms to minutes) go through `interleavedRuns`: R repeats, each repeat running every
 //   contender once in rotated order, after one untimed warm-up call per contender when asked.
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchRequire, log, median, now, peerVersion } from './common.mjs';
+import { benchDir, benchRequire, log, median, now, peerVersion } from './common.mjs';
 
 let tinybench;
 try {
-  // Resolved from bench/node_modules explicitly: the root node_modules holds vitest's older tinybench.
-  tinybench = await import(pathToFileURL(benchRequire.resolve('tinybench')).href);
+  // Only bench/node_modules' copy: resolution would otherwise walk up to the root node_modules, which holds
+  // vitest's older tinybench (no runSync) when bench/setup has not been run.
+  const resolved = benchRequire.resolve('tinybench');
+  if (!resolved.startsWith(path.join(benchDir, 'node_modules') + path.sep)) throw new Error('not in bench/node_modules');
+  tinybench = await import(pathToFileURL(resolved).href);
 } catch {
   tinybench = undefined; // not installed: the fallback loop below is used and the report says so
 }

@@ -20,10 +20,12 @@ double stream_sum(const double* x, Index n) {
 double TwoPassLogistic::value_and_gradient(const double* w, double* grad) {
   const Index m = X_.rows;
   const Index work = stored_entries(X_);
+  double* z = grow(z_, m);
   double* r = grow(r_, m);
   const PartialSums s = reducer_.run(m, threads_for(work), 0, nullptr, [&](Index b, Index e, int, double*) {
     PartialSums p;
-    for (Index i = b; i < e; ++i) p.first.add(LogisticLoss::value_and_slope(row_dot(X_, i, w), b_[i], &r[i]));
+    for (Index i = b; i < e; ++i) z[i] = row_dot(X_, i, w);
+    LogisticLoss::sum_values_and_slopes(z, b_, nullptr, b, e, &p.first, r + b);  // the fused pass's loss kernel
     return p;
   });
   reducer_.run(m, threads_for(work), X_.cols, grad, [&](Index b, Index e, int, double* acc) {

@@ -13,8 +13,8 @@ namespace stepsearch::core {
 double stream_sum(const double* x, Index n);
 
 // Logistic value and gradient over all rows of CSR data in TWO passes, the textbook way: z = X·w (pass 1),
-// r = σ(z) − b, then g = Xᵀr (pass 2). Same threading and accumulators as the fused LinearModel, so the
-// comparison isolates the second read of X.
+// r = σ(z) − b, then g = Xᵀr (pass 2). Same threading, accumulators and vectorized loss kernel as the fused
+// LinearModel, so the comparison isolates the second read of X.
 class TwoPassLogistic {
  public:
   TwoPassLogistic(const CsrView& X, const double* b, double l2) : X_(X), b_(b), l2_(l2) {}
@@ -24,7 +24,7 @@ class TwoPassLogistic {
   CsrView X_;
   const double* b_;
   double l2_;
-  std::vector<double> r_;
+  std::vector<double> z_, r_;
   RowReducer reducer_;
 };
 
