@@ -12,7 +12,7 @@ import { CountedObjective } from '../lib/optimizers/oracle';
 import { pcg, PcgWorkspace } from '../lib/optimizers/pcg';
 import { handObjective, randomSpd } from './helpers/mdb_problems';
 import { normals, rng } from './helpers/random-data';
-import { builtinProblem, expectSameTrace, parityProblem, rosenbrockObjective, solveBreastCancer } from './helpers/second_order';
+import { BREAST_CANCER_FSTAR, breastCancer, builtinProblem, expectSameTrace, parityProblem, rosenbrockObjective, solveBreastCancer } from './helpers/second_order';
 import { denseClassification } from './helpers/synthetic';
 import { DenseMatrix } from '../lib/data';
 
@@ -284,15 +284,27 @@ describe('options', () => {
     expect(() => minimize(rosenbrockObjective(2, true), [0, 0], { method: 'newton-cg', cgScale: -1 })).toThrow(/cgScale/);
   });
 
-  test('the default cgTol is LIBLINEAR\'s train_one eps_cg (0.1): raw breast-cancer reaches 1e-6 in few products', () => {
-    // With 0.5 (the NEWTON class default) each Newton step stopped CG after ~8 products and the outer iteration
-    // crawled: 304 products to 1e-6; with 0.1, ~100 (both backends, the same run).
+  test('the default cgTol is LIBLINEAR\'s train_one eps_cg (0.1); raw breast-cancer reaches 1e-6 under tiny data perturbations', () => {
+    // On this badly scaled problem the CG products needed are chaotic in the last bits: scaling the data by
+    // 1 + k·1e-13 (k = 0..11) moved them over 84–195 with 0.1 and 89–177 with 0.5 (native, this commit), so
+    // no ordering of the two settings is asserted here, only that the default is 0.1 and converges promptly.
+    const { X, y } = breastCancer();
+    const dense = X as DenseMatrix;
     for (const backend of ['js', 'native'] as const) {
-      const { result, gap } = solveBreastCancer('newton-cg', backend);
-      expect(gap).toBeLessThanOrEqual(1e-6);
-      expect(result.nhvp).toBeLessThanOrEqual(150);
-      const loose = solveBreastCancer('newton-cg', backend, { cgTol: 0.5 });
-      expect(loose.result.nhvp).toBeGreaterThan(2 * result.nhvp);
+      const base = solveBreastCancer('newton-cg', backend);
+      const explicit = solveBreastCancer('newton-cg', backend, { cgTol: 0.1 });
+      expect(base.result.x).toEqual(explicit.result.x);
+      expect(base.result.nhvp).toBe(explicit.result.nhvp);
+      for (let k = 0; k < 4; k++) {
+        const Xk = new DenseMatrix(dense.data.map((v) => v * (1 + k * 1e-13)), dense.rows, dense.cols);
+        const f = logistic(Xk, y, { l2: 1 / X.rows, backend });
+        const gapOf = (fun: number) => (fun - BREAST_CANCER_FSTAR) / (Math.log(2) - BREAST_CANCER_FSTAR);
+        const r = minimize(f, new Float64Array(f.dim), {
+          method: 'newton-cg', gradTol: 0, maxIterations: 5000, callback: (s) => (gapOf(s.fun) <= 1e-6 ? 'stop' : undefined),
+        });
+        expect(gapOf(r.fun), `${backend}, k = ${k}`).toBeLessThanOrEqual(1e-6);
+        expect(r.nhvp, `${backend}, k = ${k}`).toBeLessThanOrEqual(250);
+      }
     }
   });
 
