@@ -22,6 +22,7 @@ export type { Objective, LineFunction, Backend } from './objectives/objective';
 
 // Threads (design.md §3 "Threads").
 export { setThreads, getThreads } from './threads';
+export { simdLevel, type SimdLevel } from './simd';
 
 // Deterministic minimization (design.md §3 "minimize / minimizeAsync").
 export { minimize } from './minimize';

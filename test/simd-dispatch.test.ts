@@ -7,6 +7,7 @@
  * (or AVX2) the capped levels coincide and the test says so instead of comparing a build with itself.
  */
 import { describe, expect, it } from 'vitest';
+import { simdLevel } from '../lib';
 import { describeChild, requireFreshDist, runNode } from './helpers/child';
 
 const SCRIPT = `
@@ -79,5 +80,11 @@ describe('SIMD builds of the logistic kernels', () => {
     expect(widest.bits.length).toBeGreaterThan(50);
     expect(avx2.bits).toEqual(sse2.bits);
     expect(widest.bits).toEqual(sse2.bits);
+  });
+
+  it('simdLevel() names the build this process runs (no cap set here: the widest, as in the uncapped child)', () => {
+    const level = simdLevel();
+    expect(['avx512', 'avx2', 'sse2']).toContain(level);
+    if (!process.env.STEPSEARCH_SIMD) expect(level).toBe(run(undefined).level);
   });
 });
