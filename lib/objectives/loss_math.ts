@@ -12,8 +12,9 @@
  * build has no FMA in any dispatch target), so equal operation sequences give equal bits.
  */
 
-// e^x (native exp_nonpositive): Cody–Waite reduction with ln2 split in two, Taylor series to r¹³ by Estrin's
-// scheme, 2^k applied last (as 2^{k+600}·2^{−600} when e^x is subnormal, k < −1000).
+// e^x (native exp_nonpositive): Cody–Waite reduction with ln2 split in two, 1 + r + r²P(r) with P of degree 9
+// (fitted at Chebyshev nodes) by Estrin's scheme, 2^k applied last (as 2^{k+600}·2^{−600} when e^x is
+// subnormal, k < −1000; the native AVX-512 build's VSCALEFPD rounds the same product once, to the same bits).
 // Decimal literals that round to exactly the native hex constants (written as Number.prototype.toString gives
 // them for those doubles, so they parse back to the same bits).
 const INV_LN2 = 1.4426950408889634; // 0x1.71547652b82fep0
