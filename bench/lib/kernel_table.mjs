@@ -192,21 +192,16 @@ function largest(rows, kind) {
  */
 function kernelGoals(dense, csr) {
   const goals = [];
-  const sizeOk = (r) => r.bytes >= 64e6;
   const med = (r, op, c) => r.ops[op][c].medianMs;
+  const threadsLabel = (nt) => `${nt} thread${nt > 1 ? 's' : ''}`;
+  const add = (name, r, value, pass, detail) => goals.push({ name, problem: r.label, value, pass, sizeConditionMet: r.bytes >= 64e6, detail });
   const pctFloor = (100 * med(dense, 'vg', 'floor2')) / med(dense, 'vg', 'native2');
-  goals.push({
-    name: 'dense value+gradient ≥ 75 % of the memory-bandwidth floor with 2 threads',
-    problem: dense.label, value: pctFloor, pass: pctFloor >= 75, sizeConditionMet: sizeOk(dense),
-    detail: `${dense.label} (${(dense.bytes / 1e6).toFixed(0)} MB): ${pctFloor.toFixed(0)} % (streamRead ${ms(med(dense, 'vg', 'floor2'))} ms, value+gradient ${ms(med(dense, 'vg', 'native2'))} ms)`,
-  });
+  add('dense value+gradient ≥ 75 % of the memory-bandwidth floor with 2 threads', dense, pctFloor, pctFloor >= 75,
+    `${dense.label} (${(dense.bytes / 1e6).toFixed(0)} MB): ${pctFloor.toFixed(0)} % (streamRead ${ms(med(dense, 'vg', 'floor2'))} ms, value+gradient ${ms(med(dense, 'vg', 'native2'))} ms)`);
   const overTs = (r, nt, min, label) => {
     const ratio = med(r, 'vg', 'ts') / med(r, 'vg', `native${nt}`);
-    goals.push({
-      name: `${label} value+gradient: native (${nt} thread${nt > 1 ? 's' : ''}) ≥ ${min}× the TS backend`,
-      problem: r.label, value: ratio, pass: ratio >= min, sizeConditionMet: sizeOk(r),
-      detail: `TS ${ms(med(r, 'vg', 'ts'))} ms vs native ${ms(med(r, 'vg', `native${nt}`))} ms: ${times(ratio)}`,
-    });
+    add(`${label} value+gradient: native (${threadsLabel(nt)}) ≥ ${min}× the TS backend`, r, ratio, ratio >= min,
+      `TS ${ms(med(r, 'vg', 'ts'))} ms vs native ${ms(med(r, 'vg', `native${nt}`))} ms: ${times(ratio)}`);
   };
   overTs(dense, 1, 5, 'dense');
   overTs(dense, 2, 8, 'dense');
@@ -215,28 +210,19 @@ function kernelGoals(dense, csr) {
     overTs(csr, 2, 5, 'CSR');
     for (const nt of [1, 2]) {
       const ratio = med(csr, 'vg', `twoPass${nt}`) / med(csr, 'vg', `native${nt}`);
-      goals.push({
-        name: `CSR value+gradient: the fused pass faster than two passes (${nt} thread${nt > 1 ? 's' : ''})`,
-        problem: csr.label, value: ratio, pass: ratio > 1, sizeConditionMet: sizeOk(csr),
-        detail: `two-pass ${ms(med(csr, 'vg', `twoPass${nt}`))} ms vs fused ${ms(med(csr, 'vg', `native${nt}`))} ms: ${times(ratio)}`,
-      });
+      add(`CSR value+gradient: the fused pass faster than two passes (${threadsLabel(nt)})`, csr, ratio, ratio > 1,
+        `two-pass ${ms(med(csr, 'vg', `twoPass${nt}`))} ms vs fused ${ms(med(csr, 'vg', `native${nt}`))} ms: ${times(ratio)}`);
     }
   }
   for (const r of [dense, csr].filter(Boolean)) {
     for (const nt of [1, 2]) {
       const vg = med(r, 'vg', `native${nt}`);
       const hv = med(r, 'hv', `native${nt}`) / vg;
-      goals.push({
-        name: `Hessian·v ≤ 1.3× value+gradient (${nt} thread${nt > 1 ? 's' : ''})`,
-        problem: r.label, value: hv, pass: hv <= 1.3, sizeConditionMet: sizeOk(r),
-        detail: `Hessian·v ${ms(med(r, 'hv', `native${nt}`))} ms vs value+gradient ${ms(vg)} ms: ${hv.toFixed(2)}`,
-      });
+      add(`Hessian·v ≤ 1.3× value+gradient (${threadsLabel(nt)})`, r, hv, hv <= 1.3,
+        `Hessian·v ${ms(med(r, 'hv', `native${nt}`))} ms vs value+gradient ${ms(vg)} ms: ${hv.toFixed(2)}`);
       const along = vg / med(r, 'along', `native${nt}`);
-      goals.push({
-        name: `one along trial ≥ 50× cheaper than a full evaluation (${nt} thread${nt > 1 ? 's' : ''})`,
-        problem: r.label, value: along, pass: along >= 50, sizeConditionMet: sizeOk(r),
-        detail: `trial ${ms(med(r, 'along', `native${nt}`))} ms vs value+gradient ${ms(vg)} ms: ${times(along)}`,
-      });
+      add(`one along trial ≥ 50× cheaper than a full evaluation (${threadsLabel(nt)})`, r, along, along >= 50,
+        `trial ${ms(med(r, 'along', `native${nt}`))} ms vs value+gradient ${ms(vg)} ms: ${times(along)}`);
     }
   }
   return goals;

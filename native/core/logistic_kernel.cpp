@@ -160,48 +160,33 @@ Simd simd_level() {
 #endif
 }
 
+// The one of three alternatives (a build of a loop, or its name) that belongs to this process's level.
+template <class T>
+T by_level(T avx512, T avx2, T base) {
+  switch (simd_level()) {
+    case Simd::kAvx512:
+      return avx512;
+    case Simd::kAvx2:
+      return avx2;
+    case Simd::kBase:
+      break;
+  }
+  return base;
+}
+
 template <bool kLine, bool kSlope>
 void sums(const double* z, const double* q, const double* b, const std::int32_t* rows, std::int64_t begin,
           std::int64_t end, double t, CompensatedSum* value, CompensatedSum* slope, double* slopes) {
-  switch (simd_level()) {
-    case Simd::kAvx512:
-      sums_avx512<kLine, kSlope>(z, q, b, rows, begin, end, t, value, slope, slopes);
-      break;
-    case Simd::kAvx2:
-      sums_avx2<kLine, kSlope>(z, q, b, rows, begin, end, t, value, slope, slopes);
-      break;
-    case Simd::kBase:
-      sums_base<kLine, kSlope>(z, q, b, rows, begin, end, t, value, slope, slopes);
-      break;
-  }
+  by_level(&sums_avx512<kLine, kSlope>, &sums_avx2<kLine, kSlope>, &sums_base<kLine, kSlope>)(
+      z, q, b, rows, begin, end, t, value, slope, slopes);
 }
 
 }  // namespace
 
-const char* logistic_simd_level() {
-  switch (simd_level()) {
-    case Simd::kAvx512:
-      return "avx512";
-    case Simd::kAvx2:
-      return "avx2";
-    case Simd::kBase:
-      break;
-  }
-  return "sse2";
-}
+const char* logistic_simd_level() { return by_level("avx512", "avx2", "sse2"); }
 
 void logistic_curvatures(const double* z, std::int64_t count, double* out) {
-  switch (simd_level()) {
-    case Simd::kAvx512:
-      curvatures_avx512(z, count, out);
-      break;
-    case Simd::kAvx2:
-      curvatures_avx2(z, count, out);
-      break;
-    case Simd::kBase:
-      curvatures_base(z, count, out);
-      break;
-  }
+  by_level(&curvatures_avx512, &curvatures_avx2, &curvatures_base)(z, count, out);
 }
 
 void logistic_line_value(const double* z, const double* q, const double* b, const std::int32_t* rows,

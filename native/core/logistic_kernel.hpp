@@ -6,9 +6,9 @@
 // ~50 entries the same scalar calls were a third of the time. These kernels compute e^{−|t|}, log(1 + e^{−|t|})
 // and σ(t) − b with polynomials on SIMD vectors (8 doubles with AVX-512, 4 with AVX2, 2 with the x86-64
 // baseline; chosen at run time), one exp shared by the loss and the slope. No FMA, and every lane evaluates the
-// same operations in the same order, so all builds round identically and results do not depend on the CPU. The losses are added in
-// row order into eight interleaved double-double chains (LaneSum), so a sum stays deterministic for a given
-// thread count and the same on every CPU.
+// same operations in the same order, so all builds round identically and results do not depend on the CPU.
+// The losses are added in row order into eight interleaved double-double chains (LaneSum), so a sum stays
+// deterministic for a given thread count and the same on every CPU.
 // Accuracy: loss and slope within 2 ulp of a long-double reference for margins densely sampled in [−750, 750]
 // plus ±0, subnormals, the underflow of e^{−|t|} (|t| > 708) and huge |t|; test/line-kernel.test.ts checks
 // the objective against a plain loop with Math.exp / Math.log1p.

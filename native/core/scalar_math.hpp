@@ -28,7 +28,7 @@ inline double log_at_least_one(double a) {
   const bool low = m < 0.70710678118654757;  // √2/2 rounded up: m < √2/2 exactly for doubles below it
   const double y = low ? 2.0 * m : m;
   const double k = static_cast<double>(low ? e - 1 : e);
-  return simd::log_reduced(simd::V1{y - 1.0}, simd::V1{k * simd::kLogLn2Hi}, simd::V1{k * simd::kLogLn2Lo})[0];
+  return simd::log_reduced(simd::V1{y - 1.0}, simd::V1{k * simd::kLn2Hi}, simd::V1{k * simd::kLn2Lo})[0];
 }
 
 // The logistic loss ℓ(t, b) = max(t, 0) − b·t + log(1 + e^{−|t|}) for a label b ∈ {0, 1}: every term is ≥ 0,

@@ -52,13 +52,17 @@ STEPSEARCH_INLINE V neg_abs(V x) {
 // degree 9 fitted at Chebyshev nodes of [−ln2/2, ln2/2] (relative error 8.5e-18 = 0.08 ulp; the Taylor series
 // needed degree 11 for the same, two vector multiply-adds more per call), summed as 1 + (hi − (lo − r²P(r)))
 // so that the only roundings of size are the last two (< 0.82 ulp against 40-digit references). 2^k is
-// built in the exponent field; when e^x is subnormal (k < −1000) it is applied as 2^{k+600}·2^{−600} so that exactly one rounding happens, in the last multiply, as in
-// std::exp. Below −746 e^x rounds to 0: x is clamped there.
+// built in the exponent field; when e^x is subnormal (k < −1000) it is applied as 2^{k+600}·2^{−600} so that
+// exactly one rounding happens, in the last multiply, as in std::exp. Below −746 e^x rounds to 0: x is
+// clamped there.
+// ln2 = kLn2Hi + kLn2Lo (fdlibm's split, shared by exp and log): kLn2Hi has 32 significant bits, so k·kLn2Hi
+// is exact for the |k| ≤ 1077 of both.
+constexpr double kLn2Hi = 0x1.62e42fee00000p-1;
+constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
+
 template <class V>
 STEPSEARCH_INLINE V exp_nonpositive(V x) {
   constexpr double kInvLn2 = 0x1.71547652b82fep0;
-  constexpr double kLn2Hi = 0x1.62e42fee00000p-1;
-  constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
   constexpr double kShift = 0x1.8p52;  // adding it rounds to an integer held in the low mantissa bits
   std::int64_t shift_bits;
   std::memcpy(&shift_bits, &kShift, sizeof shift_bits);
@@ -116,8 +120,6 @@ STEPSEARCH_INLINE V log_reduced(V f, V khi, V klo) {
   const V R = w * (kLp2 + w * (kLp4 + w * kLp6)) + z * (kLp1 + w * (kLp3 + w * (kLp5 + w * kLp7)));
   return khi - ((hfsq - (s * (hfsq + R) + klo)) - f);
 }
-constexpr double kLogLn2Hi = 6.93147180369123816490e-01;  // ln2_hi of fdlibm's log (32 significant bits)
-constexpr double kLogLn2Lo = 1.90821492927058770002e-10;
 
 // log(1 + e) for e ∈ [0, 1]: fdlibm's log1p (< 1 ulp) without branches. u = 1 + e = 2^k(1 + f) with
 // 1 + f ∈ [√2/2, √2) (k ∈ {0, 1}); c = (e − (u − 1))/u restores what rounding u lost. fdlibm's shortcut for
@@ -130,8 +132,8 @@ template <class V>
 STEPSEARCH_INLINE V log1p_unit(V e, V u) {
   const Mask<V> big = e > 0.41421356237309503;  // √2 − 1: u ≥ √2, halve it (exact) and take k = 1
   const V f = big ? u * 0.5 - 1.0 : e;     // exact: Sterbenz
-  const V khi = big ? splat<V>(kLogLn2Hi) : splat<V>(0.0);
-  const V klo = big ? kLogLn2Lo + (e - (u - 1.0)) * (1.1982 - 0.35355 * u) : splat<V>(0.0);
+  const V khi = big ? splat<V>(kLn2Hi) : splat<V>(0.0);
+  const V klo = big ? kLn2Lo + (e - (u - 1.0)) * (1.1982 - 0.35355 * u) : splat<V>(0.0);
   return log_reduced(f, khi, klo);
 }
 
