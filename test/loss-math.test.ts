@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  expNonpositive, logAtLeastOne, logisticLoss, logisticLossAndSlope, sigmoidCurvature, slopeOut,
+  expNonpositive, logAtLeastOne, logisticLoss, logisticLossAndSlope, sigmoidCurvature, signedLogisticLoss,
+  signedLogisticLossAndSlope, slopeOut,
 } from '../lib/objectives/loss_math';
 import { rng } from './helpers/random-data';
 
@@ -79,6 +80,33 @@ describe('logistic pieces', () => {
     }
     expect(worstLoss).toBeLessThanOrEqual(2);
     expect(worstSlope).toBeLessThanOrEqual(2);
+  });
+
+  it('the signed form of a line (label sign folded into the margin) gives the same bits as the labelled one', () => {
+    // Line trials use signed margins (native logistic_line_margins / signed_logistic_terms_given_exp): the
+    // loss of y·t and its slope factor times y must equal ℓ(t, b) and σ(t) − b exactly, for both labels, at
+    // ±0, subnormal, tiny, moderate, underflowing (|t| > 745) and huge margins.
+    const rand = rng(4);
+    const special = [0, -0, Number.MIN_VALUE, -Number.MIN_VALUE, 1e-310, -1e-310, 1e-20, -1e-20, 0.5, -0.5,
+      Math.LN2, 36.7, -36.7, 709, -709, 745.5, -745.5, 1e10, -1e10, 1e300, -1e300];
+    const margins = [...special];
+    for (let k = 0; k < 60_000; k++) margins.push((k % 3 === 0 ? 800 : k % 3 === 1 ? 40 : 1e-6) * (2 * rand() - 1));
+    let checked = 0;
+    for (const t of margins) {
+      for (const b of [0, 1]) {
+        const y = 2 * b - 1;
+        const loss = logisticLossAndSlope(t, b);
+        const slope = slopeOut[0];
+        const q = 1 + rand(); // a slope term is (σ − b)·q: the signed form multiplies by y·q
+        expect(signedLogisticLossAndSlope(y * t)).toBe(loss);
+        // Equal, or both zero: when e^{−|t|} underflows the signed form's term −0·(y·q) can be −0 where the
+        // labelled one is +0 (the sums start at +0, so they cannot tell: line sums are bit for bit the same).
+        expect(slopeOut[0] * (y * q) === slope * q).toBe(true);
+        expect(signedLogisticLoss(y * t)).toBe(loss);
+        checked++;
+      }
+    }
+    expect(checked).toBe(2 * margins.length);
   });
 
   it('is finite for huge margins and exact at 0', () => {

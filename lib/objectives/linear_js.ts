@@ -23,7 +23,16 @@
 import type { DataMatrix } from '../data';
 import { checkFloat64Array, checkNumber, isAllFinite, toRowIndices } from '../errors';
 import { CompensatedSum, LaneSum } from './compensated_sum';
-import { expNonpositive, logAtLeastOne, logisticLoss, logisticLossAndSlope, sigmoidCurvature, slopeOut } from './loss_math';
+import {
+  expNonpositive,
+  logAtLeastOne,
+  logisticLoss,
+  logisticLossAndSlope,
+  sigmoidCurvature,
+  signedLogisticLoss,
+  signedLogisticLossAndSlope,
+  slopeOut,
+} from './loss_math';
 import type { Backend, LineFunction, Objective } from './objective';
 
 /** The built-in losses: names shared with the native backend and the CLI. */
@@ -564,6 +573,15 @@ export class LinearObjectiveJs implements Objective {
     } else {
       for (let r = 0; r < m; r++) q[r] = this.rowDot(rows[r], d);
     }
+    if (this.loss === 'logistic') {
+      // The label's sign folded into the margins (native logistic_line_margins): trials read no labels.
+      for (let r = 0; r < m; r++) {
+        if (this.y[rows[r]] === 0) {
+          z[r] = -z[r];
+          q[r] = -q[r];
+        }
+      }
+    }
     const n = this.dim;
     return new LinearLine(this.loss, this.y, rows, K, z, q, this.l2, dot(x, x, n), dot(x, d, n), dot(d, d, n));
   }
@@ -651,17 +669,18 @@ class LinearLine implements LineFunction {
       lanes.reset();
       slopeLanes.reset();
       if (this.loss === 'logistic') {
+        // Signed margins (see along): the labels are in z and q.
         let r = 0;
         if (withSlope) {
           // Four rows per step, one per lane (the order of the loop below; fewer lane dispatches).
           for (; r + 4 <= m; r += 4) {
-            const l0 = logisticLossAndSlope(z[r] + t * q[r], y[rows[r]]);
+            const l0 = signedLogisticLossAndSlope(z[r] + t * q[r]);
             const s0 = slopeOut[0] * q[r];
-            const l1 = logisticLossAndSlope(z[r + 1] + t * q[r + 1], y[rows[r + 1]]);
+            const l1 = signedLogisticLossAndSlope(z[r + 1] + t * q[r + 1]);
             const s1 = slopeOut[0] * q[r + 1];
-            const l2 = logisticLossAndSlope(z[r + 2] + t * q[r + 2], y[rows[r + 2]]);
+            const l2 = signedLogisticLossAndSlope(z[r + 2] + t * q[r + 2]);
             const s2 = slopeOut[0] * q[r + 2];
-            const l3 = logisticLossAndSlope(z[r + 3] + t * q[r + 3], y[rows[r + 3]]);
+            const l3 = signedLogisticLossAndSlope(z[r + 3] + t * q[r + 3]);
             lanes.add4(l0, l1, l2, l3);
             slopeLanes.add4(s0, s1, s2, slopeOut[0] * q[r + 3]);
           }
@@ -669,10 +688,10 @@ class LinearLine implements LineFunction {
         for (; r < m; r++) {
           const zt = z[r] + t * q[r];
           if (withSlope) {
-            lanes.add(logisticLossAndSlope(zt, y[rows[r]]));
+            lanes.add(signedLogisticLossAndSlope(zt));
             slopeLanes.add(slopeOut[0] * q[r]);
           } else {
-            lanes.add(logisticLoss(zt, y[rows[r]]));
+            lanes.add(signedLogisticLoss(zt));
           }
         }
       } else {

@@ -119,6 +119,26 @@ export function logisticLoss(t: number, b: number): number {
   return (t < 0 ? 0 : t) - b * t + log1pUnit(e, u);
 }
 
+/**
+ * The logistic loss of a signed margin s = y·t, y = 2b − 1 = ±1 (a line folds the label's sign into its
+ * margins: native logistic_line_margins): log(1 + e^{−|s|}) − min(s, 0), and (in `slopeOut[0]`) the slope
+ * factor (σ(t) − b)·y = −1/(1 + e) if s < 0, else −e/(1 + e). The same bits as logisticLossAndSlope(t, b)
+ * (and its slope times y), except that a zero slope may be −0 where that one is +0, which sums starting at
+ * +0 cannot see: native signed_logistic_terms_given_exp.
+ */
+export function signedLogisticLossAndSlope(s: number): number {
+  const e = expNonpositive(-Math.abs(s));
+  const u = 1 + e;
+  slopeOut[0] = (s < 0 ? -1 : -e) / u;
+  return log1pUnit(e, u) - (s < 0 ? s : 0);
+}
+
+/** The signed logistic loss alone (the same rounding as signedLogisticLossAndSlope). */
+export function signedLogisticLoss(s: number): number {
+  const e = expNonpositive(-Math.abs(s));
+  return log1pUnit(e, 1 + e) - (s < 0 ? s : 0);
+}
+
 /** σ(t)(1 − σ(t)) = e/(1 + e)² with e = e^{−|t|} (native sigmoid_curvature). */
 export function sigmoidCurvature(t: number): number {
   const e = expNonpositive(-Math.abs(t));

@@ -293,6 +293,8 @@ class LinearModel final : public Objective {
 //   φ(t)  = (1/m) Σ ℓ(z_i + t q_i) + (l2/2)(‖x‖² + 2t x·d + t²‖d‖²)
 //   φ'(t) = (1/m) Σ ℓ'(z_i + t q_i) q_i + l2 (x·d + t‖d‖²).
 // The line snapshots the model's row selection at reset; it reads the model's data, not its cache, afterwards.
+// Its margins are in the form the loss's sum_line takes (Loss::line_margins: the logistic folds the label's
+// sign into them).
 template <class Matrix, class Loss>
 class LinearLine final : public LineFunction {
  public:
@@ -313,6 +315,7 @@ class LinearLine final : public LineFunction {
           q[r] = row_dot(M.X_, i, d);
         else
           z[r] = row_dot2(M.X_, i, x, d, &q[r]);
+        Loss::line_margins(M.y_[i], &z[r], &q[r]);
       }
       return PartialSums{};
     });

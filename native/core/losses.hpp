@@ -8,6 +8,7 @@
 // and, over rows r = begin..end−1 of margins z[r] with labels y[rows ? rows[r] : r] (sums added to *sum):
 //   sum_values(z, y, rows, begin, end, sum)                     Σ ℓ(z_r)
 //   sum_values_and_slopes(z, y, rows, begin, end, sum, slopes)  Σ ℓ(z_r), slopes[r − begin] = ℓ'(z_r)
+//   line_margins(y, z, q)   a line's margins z = x_i·x, q = x_i·d as sum_line takes them (in place, at reset)
 //   sum_line(z, q, y, rows, begin, end, t, sum, slope)          Σ ℓ(z_r + t·q_r), and Σ ℓ'(z_r + t·q_r)·q_r
 //                                                               when slope is not null (a line trial)
 // The logistic sums run in the vectorized kernels of logistic_kernel.hpp; every sum adds in the same order
@@ -42,12 +43,14 @@ struct LogisticLoss {
                                     std::int64_t begin, std::int64_t end, CompensatedSum* sum, double* slopes) {
     logistic_value_and_slopes(z, b, rows, begin, end, sum, slopes);
   }
-  static void sum_line(const double* z, const double* q, const double* b, const std::int32_t* rows,
-                       std::int64_t begin, std::int64_t end, double t, CompensatedSum* sum, CompensatedSum* slope) {
+  // A line's margins carry the sign of the label (logistic_line_margins): the trials read no labels.
+  static void line_margins(double b, double* z, double* q) { logistic_line_margins(b, z, q); }
+  static void sum_line(const double* z, const double* q, const double*, const std::int32_t*, std::int64_t begin,
+                       std::int64_t end, double t, CompensatedSum* sum, CompensatedSum* slope) {
     if (slope)
-      logistic_line_value_and_slope(z, q, b, rows, begin, end, t, sum, slope);
+      logistic_line_value_and_slope(z, q, begin, end, t, sum, slope);
     else
-      logistic_line_value(z, q, b, rows, begin, end, t, sum);
+      logistic_line_value(z, q, begin, end, t, sum);
   }
 };
 
@@ -77,6 +80,7 @@ struct SquaredLoss {
       *loss = value_and_slope(z[r], y[rows ? rows[r] : r], &slopes[r - begin]);
     });
   }
+  static void line_margins(double, double*, double*) {}
   static void sum_line(const double* z, const double* q, const double* y, const std::int32_t* rows,
                        std::int64_t begin, std::int64_t end, double t, CompensatedSum* sum, CompensatedSum* slope) {
     sum_rows(begin, end, sum, slope, [&](std::int64_t r, double* loss, double* term) {
