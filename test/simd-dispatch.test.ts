@@ -1,6 +1,7 @@
 /**
- * The vectorized logistic kernels (native/core/logistic_kernel.cpp) exist as an AVX-512, an AVX2 and an SSE2
- * build, picked at run time; all must give the same bits. Each build runs in a child process (the build is
+ * The vectorized logistic kernels (native/core/logistic_kernel.cpp) and dense row kernels
+ * (native/core/dense_kernels.cpp) exist as an AVX-512, an AVX2 and an SSE2 build, picked at run time
+ * (native/core/simd_level.cpp); all must give the same bits. Each build runs in a child process (the build is
  * chosen once per process; STEPSEARCH_SIMD caps it) on margins of every kind, and the children's outputs —
  * value, gradient, Hessian products at a new point (weights from the vectorized pass), line trials from t = 0
  * to 1e10, full, on a batch with an odd row count and row by row (one-row batches) — are compared bit for bit. On a CPU without AVX-512
@@ -52,6 +53,21 @@ for (let i = 0; i < 600; i++) {
   const line = one.along(x, d);
   put(line.value(0.37)); put(line.valueAndSlope(-1.25, out)); put(out[0]);
 }
+// The dense row kernels (native/core/dense_kernels.cpp: 8-double vectors in the AVX-512 build, 2-double ones
+// otherwise): rows of 203 entries go row by row (dot, axpy), rows of 37 in chunks (dot2, axpy4); both widths
+// leave a tail. Value, gradient, Hessian product and a line (its reset takes X·x and X·d with dot2).
+for (const [rowsN, cols] of [[301, 203], [517, 37]]) {
+  const dd = Float64Array.from({ length: rowsN * cols }, () => (2 * rand() - 1) * (rand() < 0.05 ? 40 : 1));
+  const yy = Float64Array.from({ length: rowsN }, () => (rand() < 0.5 ? 0 : 1));
+  const fd = new addon.LinearObjective('logistic', { kind: 'dense', data: dd, rows: rowsN, cols }, yy, 1e-3, 0);
+  const xd = Float64Array.from({ length: cols }, () => 0.3 * (2 * rand() - 1));
+  const dir = Float64Array.from({ length: cols }, () => 2 * rand() - 1);
+  const gd = new Float64Array(cols), hd = new Float64Array(cols);
+  put(fd.valueAndGradient(xd, gd)); put(gd);
+  fd.hessVec(dir, xd, hd); put(hd);
+  const ld = fd.along(xd, dir);
+  put(ld.value(0.5)); put(ld.valueAndSlope(-2, out)); put(out[0]);
+}
 console.log(JSON.stringify({ level: addon.simdLevel(), bits }));
 `;
 
@@ -67,7 +83,7 @@ function run(cap: string | undefined): Output {
   return r.json as Output;
 }
 
-describe('SIMD builds of the logistic kernels', () => {
+describe('SIMD builds of the logistic and dense kernels', () => {
   it('AVX-512, AVX2 and SSE2 builds give the same bits', () => {
     requireFreshDist();
     const widest = run(undefined);

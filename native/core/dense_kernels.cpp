@@ -2,10 +2,15 @@
 
 #include <cstring>
 
-// Runtime dispatch between an AVX2 clone and the x86-64 baseline (GCC function multiversioning through an
-// ifunc resolver). Only where GCC supports it; elsewhere the plain functions are built. The AVX2 target has
-// no FMA, so both clones round every operation identically: results do not depend on the CPU.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#include "core/simd_level.hpp"
+
+// Three builds of the row kernels, picked once per process (simd_level.hpp): 8-double vectors (one zmm
+// register) in an AVX-512 build, and 2-double vectors in an AVX2 clone and the x86-64 baseline (GCC function
+// multiversioning through an ifunc resolver; only where GCC supports it, elsewhere the plain functions are
+// built). Lane k of a dot product accumulates the elements i ≡ k mod 8 in every build and the lanes are
+// combined in one fixed order; the axpy kernels are elementwise. No FMA in any build, so all three round
+// every operation identically: results do not depend on the CPU.
+#if STEPSEARCH_DISPATCH
 #define STEPSEARCH_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define STEPSEARCH_CLONES
@@ -36,10 +41,8 @@ inline double combine(V2 l01, V2 l23, V2 l45, V2 l67) {
   return (a[0] + b[0]) + (a[1] + b[1]);
 }
 
-}  // namespace
-
 STEPSEARCH_CLONES
-double dense_dot(const double* __restrict a, const double* __restrict b, std::int64_t n) {
+double dot_v2(const double* __restrict a, const double* __restrict b, std::int64_t n) {
   V2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0};
   std::int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -54,7 +57,7 @@ double dense_dot(const double* __restrict a, const double* __restrict b, std::in
 }
 
 STEPSEARCH_CLONES
-double dense_dot2(const double* __restrict a, const double* __restrict b, const double* __restrict c,
+double dot2_v2(const double* __restrict a, const double* __restrict b, const double* __restrict c,
                   std::int64_t n, double* ac) {
   V2 b0 = {0, 0}, b1 = {0, 0}, b2 = {0, 0}, b3 = {0, 0}, c0 = {0, 0}, c1 = {0, 0}, c2 = {0, 0}, c3 = {0, 0};
   std::int64_t i = 0;
@@ -79,15 +82,98 @@ double dense_dot2(const double* __restrict a, const double* __restrict b, const 
 }
 
 STEPSEARCH_CLONES
-void dense_axpy(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n) {
+void axpy_v2(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) y[i] += alpha * x[i];
 }
 
 STEPSEARCH_CLONES
-void dense_axpy4(const double* __restrict alpha, const double* __restrict x0, const double* __restrict x1,
+void axpy4_v2(const double* __restrict alpha, const double* __restrict x0, const double* __restrict x1,
                  const double* __restrict x2, const double* __restrict x3, double* __restrict y, std::int64_t n) {
   const double a0 = alpha[0], a1 = alpha[1], a2 = alpha[2], a3 = alpha[3];
   for (std::int64_t i = 0; i < n; ++i) y[i] = (((y[i] + a0 * x0[i]) + a1 * x1[i]) + a2 * x2[i]) + a3 * x3[i];
+}
+
+// The AVX-512 builds: the same lanes on one 8-double vector (lane k = elements i ≡ k mod 8, as the four
+// 2-double accumulators of the 2-wide builds), a quarter of the instructions. Dense logistic value+gradient
+// on 2e5×200, one thread: 1.2x faster (the row pass issues fewer micro-ops; with 2-wide vectors its dot and
+// update of a 200-double row did not fit the reorder window together with the next row's loads).
+typedef double V8 __attribute__((vector_size(64)));
+
+STEPSEARCH_AVX512 inline V8 load8(const double* p) {
+  V8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+STEPSEARCH_AVX512 inline void store8(double* p, V8 v) { std::memcpy(p, &v, sizeof v); }
+
+// combine() on the lanes of one 8-double accumulator.
+STEPSEARCH_AVX512 inline double combine8(V8 l) { return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7])); }
+
+STEPSEARCH_AVX512
+double dot_v8(const double* __restrict a, const double* __restrict b, std::int64_t n) {
+  V8 acc = {};
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8) acc += load8(a + i) * load8(b + i);
+  double s = combine8(acc);
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+STEPSEARCH_AVX512
+double dot2_v8(const double* __restrict a, const double* __restrict b, const double* __restrict c, std::int64_t n,
+               double* ac) {
+  V8 ab = {}, acc = {};
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const V8 x = load8(a + i);
+    ab += x * load8(b + i);
+    acc += x * load8(c + i);
+  }
+  double sb = combine8(ab), sc = combine8(acc);
+  for (; i < n; ++i) {
+    sb += a[i] * b[i];
+    sc += a[i] * c[i];
+  }
+  *ac = sc;
+  return sb;
+}
+
+STEPSEARCH_AVX512
+void axpy_v8(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n) {
+  const V8 a = V8{} + alpha;
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8) store8(y + i, load8(y + i) + a * load8(x + i));
+  for (; i < n; ++i) y[i] += alpha * x[i];
+}
+
+STEPSEARCH_AVX512
+void axpy4_v8(const double* __restrict alpha, const double* __restrict x0, const double* __restrict x1,
+              const double* __restrict x2, const double* __restrict x3, double* __restrict y, std::int64_t n) {
+  const V8 a0 = V8{} + alpha[0], a1 = V8{} + alpha[1], a2 = V8{} + alpha[2], a3 = V8{} + alpha[3];
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    store8(y + i, (((load8(y + i) + a0 * load8(x0 + i)) + a1 * load8(x1 + i)) + a2 * load8(x2 + i)) +
+                      a3 * load8(x3 + i));
+  for (; i < n; ++i) y[i] = (((y[i] + alpha[0] * x0[i]) + alpha[1] * x1[i]) + alpha[2] * x2[i]) + alpha[3] * x3[i];
+}
+
+// The build of each kernel for this process, resolved once when the addon loads (an indirect call, as the
+// ifunc of the clones is).
+const auto dot_build = by_level(&dot_v8, &dot_v2, &dot_v2);
+const auto dot2_build = by_level(&dot2_v8, &dot2_v2, &dot2_v2);
+const auto axpy_build = by_level(&axpy_v8, &axpy_v2, &axpy_v2);
+const auto axpy4_build = by_level(&axpy4_v8, &axpy4_v2, &axpy4_v2);
+
+}  // namespace
+
+double dense_dot(const double* a, const double* b, std::int64_t n) { return dot_build(a, b, n); }
+double dense_dot2(const double* a, const double* b, const double* c, std::int64_t n, double* ac) {
+  return dot2_build(a, b, c, n, ac);
+}
+void dense_axpy(double alpha, const double* x, double* y, std::int64_t n) { axpy_build(alpha, x, y, n); }
+void dense_axpy4(const double* alpha, const double* x0, const double* x1, const double* x2, const double* x3,
+                 double* y, std::int64_t n) {
+  axpy4_build(alpha, x0, x1, x2, x3, y, n);
 }
 
 STEPSEARCH_CLONES

@@ -2,27 +2,17 @@
 
 #include <algorithm>
 #include <cstring>
-#include <cstdlib>
 
 #include "core/scalar_math.hpp"
+#include "core/simd_level.hpp"
 #include "core/simd_math.hpp"
 
-// Runtime dispatch (GCC on x86-64 Linux, as for dense_kernels.cpp): the loops are built as an AVX-512 function
-// on 8-double vectors, an AVX2 function on 4-double vectors and a baseline function on 2-double vectors
-// (SSE2), picked once per process with __builtin_cpu_supports. All evaluate the same operations lane by lane,
-// without FMA (-ffp-contract=off; the AVX-512 target would otherwise contract), so they round every operation
-// identically: results do not depend on the CPU. (One source compiled twice by target_clones would leave the
-// baseline with 4-wide vectors that GCC keeps in memory: 3x slower than the scalar path.) The environment
-// variable STEPSEARCH_SIMD=sse2|avx2 caps the level (read once), so that tests can compare the builds.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define STEPSEARCH_DISPATCH 1
-#define STEPSEARCH_AVX2 __attribute__((target("avx2")))
-#define STEPSEARCH_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
-#else
-#define STEPSEARCH_DISPATCH 0
-#define STEPSEARCH_AVX2
-#define STEPSEARCH_AVX512
-#endif
+// Runtime dispatch (simd_level.hpp): the loops are built as an AVX-512 function on 8-double vectors, an
+// AVX2 function on 4-double vectors and a baseline function on 2-double vectors (SSE2). All evaluate the same
+// operations lane by lane, without FMA (-ffp-contract=off; the AVX-512 target would otherwise contract), so
+// they round every operation identically: results do not depend on the CPU. (One source compiled twice by
+// target_clones would leave the baseline with 4-wide vectors that GCC keeps in memory: 3x slower than the
+// scalar path.)
 
 namespace stepsearch::core {
 
@@ -142,43 +132,6 @@ template <bool kLine, bool kSlope>
 void sums_base(const double* z, const double* q, const double* b, const std::int32_t* rows, std::int64_t begin,
                std::int64_t end, double t, CompensatedSum* value, CompensatedSum* slope, double* slopes) {
   loss_sums<kLine, kSlope, V2>(z, q, b, rows, begin, end, t, value, slope, slopes);
-}
-
-enum class Simd { kBase, kAvx2, kAvx512 };
-
-// The widest build this CPU runs, capped by STEPSEARCH_SIMD (sse2 or avx2; anything else: no cap).
-Simd simd_level() {
-#if STEPSEARCH_DISPATCH
-  static const Simd level = [] {
-    __builtin_cpu_init();
-    Simd l = Simd::kBase;
-    if (__builtin_cpu_supports("avx2")) l = Simd::kAvx2;
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
-      l = Simd::kAvx512;
-    const char* cap = std::getenv("STEPSEARCH_SIMD");
-    if (cap && std::strcmp(cap, "sse2") == 0) l = Simd::kBase;
-    if (cap && std::strcmp(cap, "avx2") == 0 && l == Simd::kAvx512) l = Simd::kAvx2;
-    return l;
-  }();
-  return level;
-#else
-  return Simd::kBase;
-#endif
-}
-
-// The one of three alternatives (a build of a loop, or its name) that belongs to this process's level.
-template <class T>
-T by_level(T avx512, T avx2, T base) {
-  switch (simd_level()) {
-    case Simd::kAvx512:
-      return avx512;
-    case Simd::kAvx2:
-      return avx2;
-    case Simd::kBase:
-      break;
-  }
-  return base;
 }
 
 template <bool kLine, bool kSlope>
