@@ -41,6 +41,17 @@ inline double combine(V2 l01, V2 l23, V2 l45, V2 l67) {
   return (a[0] + b[0]) + (a[1] + b[1]);
 }
 
+// The scalar tail of dense_dot2 (elements i..n−1 after the vector lanes), the same in every build.
+inline double dot2_tail(const double* a, const double* b, const double* c, std::int64_t i, std::int64_t n,
+                        double sb, double sc, double* ac) {
+  for (; i < n; ++i) {
+    sb += a[i] * b[i];
+    sc += a[i] * c[i];
+  }
+  *ac = sc;
+  return sb;
+}
+
 STEPSEARCH_CLONES
 double dot_v2(const double* __restrict a, const double* __restrict b, std::int64_t n) {
   V2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0};
@@ -73,12 +84,7 @@ double dot2_v2(const double* __restrict a, const double* __restrict b, const dou
     c3 += x3 * load(c + i + 6);
   }
   double sb = combine(b0, b1, b2, b3), sc = combine(c0, c1, c2, c3);
-  for (; i < n; ++i) {
-    sb += a[i] * b[i];
-    sc += a[i] * c[i];
-  }
-  *ac = sc;
-  return sb;
+  return dot2_tail(a, b, c, i, n, sb, sc, ac);
 }
 
 STEPSEARCH_CLONES
@@ -130,12 +136,7 @@ double dot2_v8(const double* __restrict a, const double* __restrict b, const dou
     acc += x * load8(c + i);
   }
   double sb = combine8(ab), sc = combine8(acc);
-  for (; i < n; ++i) {
-    sb += a[i] * b[i];
-    sc += a[i] * c[i];
-  }
-  *ac = sc;
-  return sb;
+  return dot2_tail(a, b, c, i, n, sb, sc, ac);
 }
 
 STEPSEARCH_AVX512
