@@ -24,7 +24,9 @@
  *     timed inside C++ so that argument validation is excluded as it is for the fused objective);
  *   - hessVec / valueAndGradient time, with the Hessian weights reused (Newton-CG's inner loop) and cold;
  *   - one line-search trial (along(x, d).value(t)) vs a full evaluation;
- *   - native vs the TypeScript backend (lib/objectives/linear_js.ts) at 1 and 2 threads, when present.
+ *   - native vs the TypeScript backend (lib/objectives/linear_js.ts) at 1 and 2 threads, when present; for
+ *     sparse data also the TS value+gradient against the native value alone (no gradient), a bound on the
+ *     native/TS ratio the fused pass can reach.
  * Machine info and every figure go to bench/results/kernels-<date>.json. Keep the run short (shared machine):
  * it takes ~12 s here (data generation included). Two-thread figures are only meaningful on an otherwise idle
  * machine: a competing process turns them into multiples of the scheduler tick (4 ms); the load average at
@@ -249,6 +251,9 @@ function measureSparse() {
     const p = `sparse.t${threads}`;
     const fused = timed(`${p}.valueAndGradient.fused`, (k) => f.valueAndGradient(at(k), g), 15, 'one pass');
     const twoPass = recordTimes(`${p}.valueAndGradient.twoPass`, addon._benchTwoPassLogistic(X, y, 1 / N, x1, g, 9), 'X·w, then Xᵀr (timed in C++)');
+    // value alone (X·w and the losses, no gradient): the first half of the fused pass, a bound on how far
+    // the fused pass can get ahead of the TS backend (sparse.tN.tsValueAndGradientOverNativeValue).
+    timed(`${p}.value`, (k) => f.value(at(k)), 15, 'value alone at a new point: X·w and the losses, no gradient');
     ratio(`${p}.csrArraysGBps`, bytes / fused / 1e6);
     ratio(`${p}.twoPassOverFused`, twoPass / fused);
 
@@ -264,7 +269,10 @@ function measureSparse() {
   if (LinearObjectiveJs) {
     const js = new LinearObjectiveJs('logistic', X, y, 1 / N, 1);
     const tjs = timed('sparse.ts.valueAndGradient', (k) => js.valueAndGradient(at(k), g), 3, 'TypeScript backend');
-    for (const threads of [1, 2]) ratio(`sparse.t${threads}.nativeSpeedupOverTs`, tjs / results.figures[`sparse.t${threads}.valueAndGradient.fused`].minMs);
+    for (const threads of [1, 2]) {
+      ratio(`sparse.t${threads}.nativeSpeedupOverTs`, tjs / results.figures[`sparse.t${threads}.valueAndGradient.fused`].minMs);
+      ratio(`sparse.t${threads}.tsValueAndGradientOverNativeValue`, tjs / results.figures[`sparse.t${threads}.value`].minMs);
+    }
   }
 }
 
