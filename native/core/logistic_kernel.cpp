@@ -21,7 +21,6 @@ namespace {
 using simd::lanes_of;
 using simd::load;
 using simd::logistic_terms_given_exp;
-using simd::splat;
 using simd::V2;
 using simd::V4;
 
@@ -51,8 +50,7 @@ STEPSEARCH_INLINE void terms_block(const double* z, const double* q, const doubl
       simd::signed_logistic_terms_given_exp<kSlope, V>(margin(j), load<V>(ex + j), load<V>(q + j), loss + j,
                                                        term + j);
     else
-      logistic_terms_given_exp<kSlope, V>(margin(j), load<V>(ex + j), load<V>(b + j), splat<V>(1.0), loss + j,
-                                          term + j);
+      logistic_terms_given_exp<kSlope, V>(margin(j), load<V>(ex + j), load<V>(b + j), loss + j, term + j);
   }
 }
 
@@ -80,7 +78,7 @@ STEPSEARCH_INLINE void loss_sums(const double* z, const double* q, const double*
       double zs[L] = {}, qs[L] = {}, bs[L] = {}, ls[L], ts[L];
       for (std::int64_t k = 0; k < n - full; ++k) {
         zs[k] = z[c + full + k];
-        qs[k] = kLine ? q[c + full + k] : 1.0;
+        if (kLine) qs[k] = q[c + full + k];
         bs[k] = kLine ? 0.0 : bc[full + k];
       }
       terms_block<kLine, kSlope, V>(zs, qs, bs, L, t, ex, ls, ts);

@@ -35,14 +35,14 @@ inline double log_at_least_one(double a) {
 // so it keeps full relative accuracy where it is tiny.
 inline double logistic_loss(double t, double b) {
   double loss;
-  simd::logistic_terms<false, simd::V1>(simd::V1{t}, simd::V1{b}, simd::V1{1.0}, &loss, nullptr);
+  simd::logistic_terms<false, simd::V1>(simd::V1{t}, simd::V1{b}, &loss, nullptr);
   return loss;
 }
 
 // ℓ(t, b), and ℓ'(t, b) = σ(t) − b (from the same e^{−|t|}) written to *slope.
 inline double logistic_loss_and_slope(double t, double b, double* slope) {
   double loss;
-  simd::logistic_terms<true, simd::V1>(simd::V1{t}, simd::V1{b}, simd::V1{1.0}, &loss, slope);
+  simd::logistic_terms<true, simd::V1>(simd::V1{t}, simd::V1{b}, &loss, slope);
   return loss;
 }
 

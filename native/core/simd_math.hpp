@@ -145,29 +145,29 @@ STEPSEARCH_INLINE V logistic_curvature(V t) {
   return e / (s * s);
 }
 
-// Losses (and slope terms (σ − b)·q when kSlope) of one vector of margins tt with labels b, given
-// e = e^{−|tt|}, stored to loss[0..lanes_of<V>) (term[0..lanes_of<V>)): ℓ = (max(t, 0) − b·t) + log1p(e),
-// σ − b = num/(1 + e).
+// Losses (and slopes σ − b when kSlope) of one vector of margins tt with labels b, given e = e^{−|tt|},
+// stored to loss[0..lanes_of<V>) (term[0..lanes_of<V>)): ℓ = (max(t, 0) − b·t) + log1p(e), σ − b = num/(1 + e).
 template <bool kSlope, class V>
-STEPSEARCH_INLINE void logistic_terms_given_exp(V tt, V e, V b, V q, double* loss, double* term) {
+STEPSEARCH_INLINE void logistic_terms_given_exp(V tt, V e, V b, double* loss, double* term) {
   const V u = 1.0 + e;
   const V l = ((tt < 0.0 ? splat<V>(0.0) : tt) - b * tt) + log1p_unit(e, u);
   std::memcpy(loss, &l, sizeof l);
   if constexpr (kSlope) {
     const V nb = 1.0 - b;
     const V num = tt < 0.0 ? nb * e - b : nb - b * e;
-    const V s = (num / u) * q;
+    const V s = num / u;
     std::memcpy(term, &s, sizeof s);
   }
 }
 
 // The same for a signed margin tt = y·t with y = 2b − 1 = ±1 (a line folds the labels into its margins once,
 // at reset, so that a trial reads no labels): ℓ = log1p(e) − min(tt, 0), (σ(t) − b)·q = (num/(1 + e))·(y·q)
-// with num = −1 if tt < 0, else −e. These are the bits of logistic_terms_given_exp for (t, b, q): negation
-// is exact and round-to-nearest is symmetric, so y·(z + s·q) = y·z + s·(y·q) exactly; (max(t, 0) − b·t) is
-// exactly −min(tt, 0) for both labels (±0 included), and at tt = ±0, e = 1 makes −e and −1 agree. The one
-// difference is the sign of a zero slope term (e underflowed, b = 1: −0 here, +0 there), which no sum can
-// see: LaneSum starts at +0, and +0 + −0 = +0 (test/loss-math.test.ts checks all of this).
+// with num = −1 if tt < 0, else −e. These are the bits of logistic_terms_given_exp for (t, b), its slope
+// times q: negation is exact and round-to-nearest is symmetric, so y·(z + s·q) = y·z + s·(y·q) exactly;
+// (max(t, 0) − b·t) is exactly −min(tt, 0) for both labels (±0 included), and at tt = ±0, e = 1 makes −e
+// and −1 agree. The one difference is the sign of a zero slope term (e underflowed, b = 1: −0 here, +0
+// there), which no sum can see: LaneSum starts at +0, and +0 + −0 = +0 (test/loss-math.test.ts checks all
+// of this).
 template <bool kSlope, class V>
 STEPSEARCH_INLINE void signed_logistic_terms_given_exp(V tt, V e, V yq, double* loss, double* term) {
   const V u = 1.0 + e;
@@ -182,8 +182,8 @@ STEPSEARCH_INLINE void signed_logistic_terms_given_exp(V tt, V e, V yq, double* 
 
 // The same from the margins alone (e computed here).
 template <bool kSlope, class V>
-STEPSEARCH_INLINE void logistic_terms(V tt, V b, V q, double* loss, double* term) {
-  logistic_terms_given_exp<kSlope, V>(tt, exp_nonpositive(neg_abs(tt)), b, q, loss, term);
+STEPSEARCH_INLINE void logistic_terms(V tt, V b, double* loss, double* term) {
+  logistic_terms_given_exp<kSlope, V>(tt, exp_nonpositive(neg_abs(tt)), b, loss, term);
 }
 
 }  // namespace stepsearch::core::simd
