@@ -105,7 +105,7 @@ STEPSEARCH_INLINE void curvature_run(const double* z, std::int64_t count, double
   for (; r < count; ++r) out[r] = sigmoid_curvature(z[r]);
 }
 
-// The three builds of each loop (see STEPSEARCH_DISPATCH above).
+// The three builds of each loop (simd_level.hpp picks one).
 STEPSEARCH_AVX512 void curvatures_avx512(const double* z, std::int64_t count, double* out) {
   curvature_run<simd::V8>(z, count, out);
 }
