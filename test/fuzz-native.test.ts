@@ -417,7 +417,8 @@ main().then(() => { finished = true; }, (e) => { console.error('child error:', e
 `;
 
 function runFuzzChild(script: string, nodeArgs: string[] = []): { cases: number; failures: string[]; failureCount: number } {
-  const seed = Math.floor(Math.random() * 2 ** 31);
+  // A failure prints its seed; STEPSEARCH_FUZZ_SEED=<seed> replays it.
+  const seed = process.env.STEPSEARCH_FUZZ_SEED ? Number(process.env.STEPSEARCH_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
   const last = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-fuzz-last-')), 'last-case.txt');
   const r = runNode(script, { nodeArgs, args: [String(RUNS), String(seed), last], timeoutMs: 300_000 });
   const lastCase = fs.existsSync(last) ? fs.readFileSync(last, 'utf8') : '(none)';

@@ -15,6 +15,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DenseMatrix } from '../lib/data';
+import { loadNative } from '../lib/native';
 import {
   leastSquares, logistic, methodNames, minimize, minimizeAsync, minimizeStochastic, softmax, stochasticMethodNames,
 } from '../lib/index';
@@ -57,6 +58,25 @@ describe('sizes that cannot be allocated are refused up front', () => {
     expect(e).toBeInstanceOf(RangeError);
     expect(e.message).toMatch(/^classes: X\.rows × classes = 5000000000 cached scores is too many/);
     expect(thrown(() => softmax(X, labels, { classes: 5e6, backend: 'js' }))).toBeInstanceOf(RangeError);
+  });
+
+  it('softmax: more than 2^24 classes is a RangeError at once, even where rows × classes would fit', () => {
+    // One row and one column: rows × classes and cols × classes pass their bounds, but the binding used to
+    // allocate 16 GiB of scores for classes = 2^31 − 1 (51 s and 17 GB RSS before the first call).
+    const X = new DenseMatrix(Float64Array.from([0]), 1, 1);
+    const addon = loadNative();
+    for (const classes of [2 ** 24 + 1, 2 ** 31 - 1]) {
+      const t0 = performance.now();
+      for (const backend of ['native', 'js'] as const) {
+        const e = thrown(() => softmax(X, [0], { classes, backend }));
+        expect(e).toBeInstanceOf(RangeError);
+        expect(e.message).toMatch(/^classes:/);
+      }
+      const raw = thrown(() => new addon.LinearObjective('softmax', { kind: 'dense', data: X.data, rows: 1, cols: 1 }, Float64Array.from([0]), 0, classes));
+      expect(raw).toBeInstanceOf(RangeError);
+      expect(raw.message).toMatch(/^classes/);
+      expect(performance.now() - t0).toBeLessThan(1000);
+    }
   });
 
   it('batch: an absurdly long or holey row list is refused at once, without allocating it', () => {

@@ -41,6 +41,8 @@ export interface SoftmaxOptions extends LinearObjectiveOptions {
 
 const LINEAR_OPTIONS = ['l2', 'backend'] as const;
 const SOFTMAX_OPTIONS = ['l2', 'backend', 'classes'] as const;
+/** The most softmax classes accepted (the native binding's kMaxClasses). */
+export const MAX_CLASSES = 2 ** 24;
 
 function resolveBackend(value: unknown): Backend {
   if (value === undefined) return nativeAvailable() ? 'native' : 'js';
@@ -123,7 +125,7 @@ export function leastSquares(X: DataMatrix, y: Float64Array | readonly number[],
  * dim = X.cols·K, laid out feature-major: w[j*K + k] is the weight of feature j for class k.
  * @param X data (held by reference; do not modify while the objective is used)
  * @param labels class of each row: integers in [0, classes) (copied)
- * @param options `classes` (required, integer ≥ 2), `l2`, `backend`
+ * @param options `classes` (required, integer in [2, 2²⁴]), `l2`, `backend`
  * @throws TypeError/RangeError naming X, labels, classes, l2 or backend
  */
 export function softmax(X: DataMatrix, labels: Float64Array | readonly number[], options: SoftmaxOptions): Objective {
@@ -131,7 +133,9 @@ export function softmax(X: DataMatrix, labels: Float64Array | readonly number[],
   if (options === undefined) throw new TypeError('options: softmax needs { classes } (the number of classes, an integer ≥ 2)');
   const opts = checkOptions<SoftmaxOptions>('options', options, SOFTMAX_OPTIONS);
   if (opts.classes === undefined) throw new TypeError('classes: required (the number of classes, an integer ≥ 2)');
-  const K = checkInteger('classes', opts.classes, 2, 0x7fffffff);
+  // A dense softmax with more than 2^24 classes is never practical (one feature's weights alone would be
+  // 128 MiB); refusing it keeps an absurd option from turning into a many-GiB allocation (SECURITY.md).
+  const K = checkInteger('classes', opts.classes, 2, MAX_CLASSES);
   if (X.cols * K > 0x7fffffff) throw new RangeError(`classes: X.cols·classes = ${X.cols * K} parameters is too many`);
   // The cached scores are rows × classes doubles: the same bound and message as the native binding.
   if (X.rows * K > 0x7fffffff) {

@@ -15,6 +15,9 @@ namespace {
 constexpr napi_type_tag kLinearObjectiveTag = {0x5f1b3c6a2d8e4f70ULL, 0x9a4c1e7b3d5f2a86ULL};
 
 constexpr std::int64_t kMaxDim = 2147483647;
+// Softmax classes, as lib/objectives/factories.ts MAX_CLASSES: more is never a practical dense softmax, and
+// refusing it keeps an absurd option from becoming a many-GiB allocation (SECURITY.md "Resource use").
+constexpr std::int64_t kMaxClasses = std::int64_t{1} << 24;
 
 core::LossKind ToLoss(Napi::Value v) {
   const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
@@ -135,7 +138,7 @@ void LinearObjectiveWrap::InitFromArguments(const Napi::CallbackInfo& info) {
   if (l2 < 0.0) ThrowRange(env, "l2 must be ≥ 0 (got " + FormatNumber(l2) + ")");
   std::int64_t classes = 1;
   if (loss == core::LossKind::kSoftmax) {
-    classes = ToInteger(info[4], "classes", 2, kMaxDim);
+    classes = ToInteger(info[4], "classes", 2, kMaxClasses);
     if (static_cast<double>(classes) * static_cast<double>(X.cols()) > static_cast<double>(kMaxDim))
       ThrowRange(env, "classes × matrix.cols must be at most " + std::to_string(kMaxDim) + " parameters");
     // The scores of every row (rows × classes doubles, plus as many again for a line) are cached; refuse a
