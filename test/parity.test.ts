@@ -127,6 +127,9 @@ function outputs(f: Objective, seed: number, xScale: number): number[] {
     // then at x after an evaluation (weights from the cached margins, then reused).
     const fresh = x.map((xj) => xj * 0.75);
     out.push(...f.hessVec!(fresh, v), ...f.hessDiag!(x.map((xj) => xj * 0.5)));
+    // valueAndGradient at a new point (margins computed in the pass) as well as after value(x) (cached).
+    const gNew = new Float64Array(dim);
+    out.push(f.valueAndGradient(x.map((xj) => xj * 0.9), gNew), ...gNew);
     out.push(f.value(x), f.valueAndGradient(x, g), ...g, ...f.gradient(x), ...f.hessVec!(x, v), ...f.hessDiag!(x));
     const line = f.along(x, d);
     for (const t of [0, 1e-3, 0.5, -2, 10, 1e10]) {
@@ -164,7 +167,7 @@ describe('at one native thread the TS objectives round exactly as the native one
   // scores reaching |z| > 745 (e^{−|z|} underflows) at the largest point; softmax with K = 4.
   const cases: [string, number, number, number][] = [
     ['dense 300 × 9', 300, 9, 1],
-    ['dense 200 × 150 (long rows)', 200, 150, 1],
+    ['dense 203 × 150 (long rows; groups of 8 rows and a ragged last group)', 203, 150, 1],
     ['csr 700 × 60', 700, 60, 0.3],
     ['csr 150 × 400 (long rows)', 150, 400, 0.5],
   ];
