@@ -76,8 +76,9 @@ class LinearModel final : public Objective {
   // Short rows go in chunks: margins of the chunk, then its losses and slopes in one vectorized call, then
   // the gradient updates while the chunk's rows are still in cache (chunk_rows keeps them within ~32 KB):
   // on CSR rows of ~50 entries the scalar exp/log1p per row had cost ~20% of the pass. Long rows (dense
-  // d = 200) stay row by row with the scalar loss: there the loss is a small part of a row's work, and
-  // chunking made the pass 1.3x slower by leaving the memory stream idle during each chunk's updates.
+  // d = 200) keep the scalar loss, in groups of 8 rows (long_row_groups): there the loss is a small part of
+  // a row's work, and chunks of the vectorized loss made the pass 1.3x slower (AMD EPYC) by leaving the
+  // memory stream idle during each chunk's updates.
   double value_and_gradient(const double* x, double* grad) override {
     const Index m = sel_.count;
     const bool hit = cache_.holds(x);
