@@ -42,7 +42,7 @@ export interface SoftmaxOptions extends LinearObjectiveOptions {
 const LINEAR_OPTIONS = ['l2', 'backend'] as const;
 const SOFTMAX_OPTIONS = ['l2', 'backend', 'classes'] as const;
 /** The most softmax classes accepted (the native binding's kMaxClasses). */
-export const MAX_CLASSES = 2 ** 24;
+const MAX_CLASSES = 2 ** 24;
 
 function resolveBackend(value: unknown): Backend {
   if (value === undefined) return nativeAvailable() ? 'native' : 'js';

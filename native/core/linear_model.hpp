@@ -294,17 +294,19 @@ class LinearModel final : public Objective {
   static constexpr Index kLongRow = 128;  // stored entries per row from which the passes use long_row_groups
   static constexpr int kRowGroup = 8;      // rows per group of long_row_groups (a multiple of 4)
 
+  Index chunk_rows() const { return std::clamp<Index>(32768 / (12 * work_per_row_), 8, kMaxChunk); }
+
   // Rows [b, e) with long rows, in groups of kRowGroup: first the dot products of the whole group
-  // (dots(r, i, k) for row r = sel_[i], slot k ∈ [0, kRowGroup)), then each row's scalar work in row order
-  // (coef(r, i, k) returns the row's update multiplier), then the updates four rows at a time into acc (none
-  // when acc is null). Row by row, each row's exp/log1p waited on its own dot product's add chain, and the
+  // (dots(r, i, k) for position r, data row i = sel_[r], slot k ∈ [0, kRowGroup)), then each row's scalar
+  // work in row order (coef(r, i, k) returns the row's update multiplier), then the updates four rows at a
+  // time into acc (none when acc is null). Row by row, each row's exp/log1p waited on its own dot product's add chain, and the
   // next rows' loads could not start while both were in flight. Dense logistic 2e5×200 on the Intel Xeon
   // host (one process, interleaved): value+gradient at a new point 52 → 35 ms at one thread (the streaming
-  // read of X takes 30 ms) and 27 → 18 ms at two (16 ms); groups of 4 rows gave 38 and 19.5 ms, 16 or 32 no
+  // read of X takes 30 ms) and 28 → 19 ms at two (16 ms); groups of 4 rows gave 38 and 19.5 ms, 16 or 32 no
   // more than 8. (On the AMD EPYC host of earlier measurements, two rows' margins paired through dense_dot2
   // had run 1.4x slower than row by row; these groups have not been measured there.) The results are the
-  // row-by-row bits: the same kernels, scalar work in row order, and
-  // rows_axpy4 rounds as four row_axpy calls in row order.
+  // row-by-row bits: the same kernels, scalar work in row order, and rows_axpy4 rounds as four row_axpy
+  // calls in row order.
   template <class Dots, class Coef>
   void long_row_groups(Index b, Index e, double* acc, Dots&& dots, Coef&& coef) {
     Index r = b;
@@ -323,7 +325,6 @@ class LinearModel final : public Objective {
       if (acc) row_axpy(X_, i, alpha, acc);
     }
   }
-  Index chunk_rows() const { return std::clamp<Index>(32768 / (12 * work_per_row_), 8, kMaxChunk); }
 
   Matrix X_;
   const double* y_;
