@@ -33,11 +33,20 @@ inline Index stored_entries(const CsrView& X) { return X.indptr[X.rows]; }
 
 // ---- binary models: one scalar output per row ----
 
-// x_i · w
-inline double row_dot(const DenseView& X, Index i, const double* w) {
-  return dense_dot(X.data + i * X.cols, w, X.cols);
+// Row `ahead` (kNoRow: none) is one the caller will read a few rows later: the dense kernels prefetch it in
+// step with row i's reads (dense_kernels.hpp). CSR rows are short and their kernels are not memory-bound
+// (prefetching them gained nothing measurable), so the CSR overloads ignore it.
+constexpr Index kNoRow = -1;
+
+inline const double* dense_row_or_null(const DenseView& X, Index i) {
+  return i == kNoRow ? nullptr : X.data + i * X.cols;
 }
-inline double row_dot(const CsrView& X, Index i, const double* w) {
+
+// x_i · w
+inline double row_dot(const DenseView& X, Index i, const double* w, Index ahead = kNoRow) {
+  return dense_dot(X.data + i * X.cols, w, X.cols, dense_row_or_null(X, ahead));
+}
+inline double row_dot(const CsrView& X, Index i, const double* w, Index = kNoRow) {
   const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
   double s0 = 0.0, s1 = 0.0;  // two chains: gathers are latency-bound
   std::int32_t p = b;
@@ -61,10 +70,11 @@ inline void rows_dot2(const CsrView& X, const Index* i, const double* w, double*
 
 // Returns x_i · a and writes x_i · c to *xc (one read of the row for two products). Each product is
 // rounded exactly as row_dot would round it (same accumulation order).
-inline double row_dot2(const DenseView& X, Index i, const double* a, const double* c, double* xc) {
-  return dense_dot2(X.data + i * X.cols, a, c, X.cols, xc);
+inline double row_dot2(const DenseView& X, Index i, const double* a, const double* c, double* xc,
+                       Index ahead = kNoRow) {
+  return dense_dot2(X.data + i * X.cols, a, c, X.cols, xc, dense_row_or_null(X, ahead));
 }
-inline double row_dot2(const CsrView& X, Index i, const double* a, const double* c, double* xc) {
+inline double row_dot2(const CsrView& X, Index i, const double* a, const double* c, double* xc, Index = kNoRow) {
   // The same two chains as row_dot, so a margin is bit-identical whichever kernel computed it.
   const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
   double sa0 = 0.0, sa1 = 0.0, sc0 = 0.0, sc1 = 0.0;
@@ -86,10 +96,10 @@ inline double row_dot2(const CsrView& X, Index i, const double* a, const double*
 }
 
 // g += alpha · x_i
-inline void row_axpy(const DenseView& X, Index i, double alpha, double* g) {
-  dense_axpy(alpha, X.data + i * X.cols, g, X.cols);
+inline void row_axpy(const DenseView& X, Index i, double alpha, double* g, Index ahead = kNoRow) {
+  dense_axpy(alpha, X.data + i * X.cols, g, X.cols, dense_row_or_null(X, ahead));
 }
-inline void row_axpy(const CsrView& X, Index i, double alpha, double* g) {
+inline void row_axpy(const CsrView& X, Index i, double alpha, double* g, Index = kNoRow) {
   const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
   for (std::int32_t p = b; p < e; ++p) g[X.indices[p]] += alpha * X.values[p];
 }

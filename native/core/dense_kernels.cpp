@@ -41,6 +41,12 @@ inline double combine(V2 l01, V2 l23, V2 l45, V2 l67) {
   return (a[0] + b[0]) + (a[1] + b[1]);
 }
 
+// Prefetch of the line of `ahead` at offset i (one per 8 doubles read), or nothing.
+template <bool kAhead>
+inline void prefetch_at(const double* ahead, std::int64_t i) {
+  if constexpr (kAhead) __builtin_prefetch(ahead + i, 0, 3);
+}
+
 // The scalar tail of dense_dot2 (elements i..n−1 after the vector lanes), the same in every build.
 inline double dot2_tail(const double* a, const double* b, const double* c, std::int64_t i, std::int64_t n,
                         double sb, double sc, double* ac) {
@@ -59,11 +65,13 @@ inline void axpy4_tail(const double* alpha, const double* x0, const double* x1, 
   for (; i < n; ++i) y[i] = (((y[i] + a0 * x0[i]) + a1 * x1[i]) + a2 * x2[i]) + a3 * x3[i];
 }
 
-STEPSEARCH_CLONES
-double dot_v2(const double* __restrict a, const double* __restrict b, std::int64_t n) {
+template <bool kAhead>
+STEPSEARCH_CLONES double dot_v2(const double* __restrict a, const double* __restrict b, std::int64_t n,
+                                const double* ahead) {
   V2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0};
   std::int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
+    prefetch_at<kAhead>(ahead, i);
     a0 += load(a + i) * load(b + i);
     a1 += load(a + i + 2) * load(b + i + 2);
     a2 += load(a + i + 4) * load(b + i + 4);
@@ -74,12 +82,13 @@ double dot_v2(const double* __restrict a, const double* __restrict b, std::int64
   return s;
 }
 
-STEPSEARCH_CLONES
-double dot2_v2(const double* __restrict a, const double* __restrict b, const double* __restrict c,
-               std::int64_t n, double* ac) {
+template <bool kAhead>
+STEPSEARCH_CLONES double dot2_v2(const double* __restrict a, const double* __restrict b, const double* __restrict c,
+                                 std::int64_t n, double* ac, const double* ahead) {
   V2 b0 = {0, 0}, b1 = {0, 0}, b2 = {0, 0}, b3 = {0, 0}, c0 = {0, 0}, c1 = {0, 0}, c2 = {0, 0}, c3 = {0, 0};
   std::int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
+    prefetch_at<kAhead>(ahead, i);
     const V2 x0 = load(a + i), x1 = load(a + i + 2), x2 = load(a + i + 4), x3 = load(a + i + 6);
     b0 += x0 * load(b + i);
     b1 += x1 * load(b + i + 2);
@@ -94,9 +103,16 @@ double dot2_v2(const double* __restrict a, const double* __restrict b, const dou
   return dot2_tail(a, b, c, i, n, sb, sc, ac);
 }
 
-STEPSEARCH_CLONES
-void axpy_v2(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n) {
-  for (std::int64_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+template <bool kAhead>
+STEPSEARCH_CLONES void axpy_v2(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n,
+                               const double* ahead) {
+  std::int64_t i = 0;
+  if constexpr (kAhead)
+    for (; i + 8 <= n; i += 8) {
+      prefetch_at<kAhead>(ahead, i);
+      for (int k = 0; k < 8; ++k) y[i + k] += alpha * x[i + k];
+    }
+  for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
 STEPSEARCH_CLONES
@@ -124,22 +140,27 @@ STEPSEARCH_AVX512 inline double combine8(V8 l) {
   return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
 }
 
-STEPSEARCH_AVX512
-double dot_v8(const double* __restrict a, const double* __restrict b, std::int64_t n) {
+template <bool kAhead>
+STEPSEARCH_AVX512 double dot_v8(const double* __restrict a, const double* __restrict b, std::int64_t n,
+                                const double* ahead) {
   V8 acc = {};
   std::int64_t i = 0;
-  for (; i + 8 <= n; i += 8) acc += load8(a + i) * load8(b + i);
+  for (; i + 8 <= n; i += 8) {
+    prefetch_at<kAhead>(ahead, i);
+    acc += load8(a + i) * load8(b + i);
+  }
   double s = combine8(acc);
   for (; i < n; ++i) s += a[i] * b[i];
   return s;
 }
 
-STEPSEARCH_AVX512
-double dot2_v8(const double* __restrict a, const double* __restrict b, const double* __restrict c, std::int64_t n,
-               double* ac) {
+template <bool kAhead>
+STEPSEARCH_AVX512 double dot2_v8(const double* __restrict a, const double* __restrict b, const double* __restrict c,
+                                 std::int64_t n, double* ac, const double* ahead) {
   V8 ab = {}, acc = {};
   std::int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
+    prefetch_at<kAhead>(ahead, i);
     const V8 x = load8(a + i);
     ab += x * load8(b + i);
     acc += x * load8(c + i);
@@ -148,11 +169,15 @@ double dot2_v8(const double* __restrict a, const double* __restrict b, const dou
   return dot2_tail(a, b, c, i, n, sb, sc, ac);
 }
 
-STEPSEARCH_AVX512
-void axpy_v8(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n) {
+template <bool kAhead>
+STEPSEARCH_AVX512 void axpy_v8(double alpha, const double* __restrict x, double* __restrict y, std::int64_t n,
+                               const double* ahead) {
   const V8 a = V8{} + alpha;
   std::int64_t i = 0;
-  for (; i + 8 <= n; i += 8) store8(y + i, load8(y + i) + a * load8(x + i));
+  for (; i + 8 <= n; i += 8) {
+    prefetch_at<kAhead>(ahead, i);
+    store8(y + i, load8(y + i) + a * load8(x + i));
+  }
   for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
@@ -169,18 +194,25 @@ void axpy4_v8(const double* __restrict alpha, const double* __restrict x0, const
 
 // The build of each kernel for this process, resolved once when the addon loads (an indirect call, as the
 // ifunc of the clones is).
-const auto dot_build = by_level(&dot_v8, &dot_v2, &dot_v2);
-const auto dot2_build = by_level(&dot2_v8, &dot2_v2, &dot2_v2);
-const auto axpy_build = by_level(&axpy_v8, &axpy_v2, &axpy_v2);
+const auto dot_build = by_level(&dot_v8<false>, &dot_v2<false>, &dot_v2<false>);
+const auto dot_ahead_build = by_level(&dot_v8<true>, &dot_v2<true>, &dot_v2<true>);
+const auto dot2_build = by_level(&dot2_v8<false>, &dot2_v2<false>, &dot2_v2<false>);
+const auto dot2_ahead_build = by_level(&dot2_v8<true>, &dot2_v2<true>, &dot2_v2<true>);
+const auto axpy_build = by_level(&axpy_v8<false>, &axpy_v2<false>, &axpy_v2<false>);
+const auto axpy_ahead_build = by_level(&axpy_v8<true>, &axpy_v2<true>, &axpy_v2<true>);
 const auto axpy4_build = by_level(&axpy4_v8, &axpy4_v2, &axpy4_v2);
 
 }  // namespace
 
-double dense_dot(const double* a, const double* b, std::int64_t n) { return dot_build(a, b, n); }
-double dense_dot2(const double* a, const double* b, const double* c, std::int64_t n, double* ac) {
-  return dot2_build(a, b, c, n, ac);
+double dense_dot(const double* a, const double* b, std::int64_t n, const double* ahead) {
+  return ahead ? dot_ahead_build(a, b, n, ahead) : dot_build(a, b, n, ahead);
 }
-void dense_axpy(double alpha, const double* x, double* y, std::int64_t n) { axpy_build(alpha, x, y, n); }
+double dense_dot2(const double* a, const double* b, const double* c, std::int64_t n, double* ac, const double* ahead) {
+  return ahead ? dot2_ahead_build(a, b, c, n, ac, ahead) : dot2_build(a, b, c, n, ac, ahead);
+}
+void dense_axpy(double alpha, const double* x, double* y, std::int64_t n, const double* ahead) {
+  ahead ? axpy_ahead_build(alpha, x, y, n, ahead) : axpy_build(alpha, x, y, n, ahead);
+}
 void dense_axpy4(const double* alpha, const double* x0, const double* x1, const double* x2, const double* x3,
                  double* y, std::int64_t n) {
   axpy4_build(alpha, x0, x1, x2, x3, y, n);

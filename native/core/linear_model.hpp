@@ -36,6 +36,8 @@ class LinearModel final : public Objective {
   LinearModel(const Matrix& X, const double* y, double l2)
       : X_(X), y_(y), l2_(l2), cache_(X.cols), sel_{nullptr, X.rows} {
     work_per_row_ = std::max<Index>(1, X.rows > 0 ? stored_entries(X) / X.rows : 1);
+    // Rows beyond 32 KB would be evicted from L1 before their use; there the hardware prefetchers suffice.
+    rows_ahead_ = 8 * work_per_row_ > 32768 ? 0 : (4096 + 8 * work_per_row_ - 1) / (8 * work_per_row_);
   }
 
   Index dim() const override { return X_.cols; }
@@ -57,7 +59,7 @@ class LinearModel final : public Objective {
           for (Index r = b; r < e; ++r) p.first.add(Loss::value(z[r], y_[sel_[r]]));
           return p;
         }
-        long_row_groups(b, e, nullptr, [&](Index r, Index i, int) { z[r] = row_dot(X_, i, w); },
+        long_row_groups(b, e, nullptr, [&](Index r, Index i, int, Index ahead) { z[r] = row_dot(X_, i, w, ahead); },
                         [&](Index r, Index i, int) { p.first.add(Loss::value(z[r], y_[i])); return 0.0; });
         return p;
       }
@@ -98,11 +100,11 @@ class LinearModel final : public Objective {
             const Index i = sel_[r];
             double slope;
             p.first.add(Loss::value_and_slope(z[r], y_[i], &slope));
-            row_axpy(X_, i, slope, acc);
+            row_axpy(X_, i, slope, acc, row_ahead(r, e));
           }
           return p;
         }
-        long_row_groups(b, e, acc, [&](Index r, Index i, int) { z[r] = row_dot(X_, i, w); },
+        long_row_groups(b, e, acc, [&](Index r, Index i, int, Index ahead) { z[r] = row_dot(X_, i, w, ahead); },
                         [&](Index r, Index i, int) {
                           double slope;
                           p.first.add(Loss::value_and_slope(z[r], y_[i], &slope));
@@ -145,7 +147,7 @@ class LinearModel final : public Objective {
       reducer_.run(m, threads_for(2 * m * work_per_row_), n, out, [&](Index b, Index e, int, double* acc) {
         if (long_rows) {
           double dots_v[kRowGroup];  // x_i·v of a group's rows
-          long_row_groups(b, e, acc, [&](Index, Index i, int k) { dots_v[k] = row_dot(X_, i, v); },
+          long_row_groups(b, e, acc, [&](Index, Index i, int k, Index ahead) { dots_v[k] = row_dot(X_, i, v, ahead); },
                           [&](Index, Index, int k) { return c * dots_v[k]; });
           return PartialSums{};
         }
@@ -170,7 +172,7 @@ class LinearModel final : public Objective {
         if (mode == Mode::kFromMargins) Loss::curvatures(z, b, e, dw);
         double dots_v[kRowGroup];  // x_i·v of a group's rows
         if (mode != Mode::kCompute && long_rows) {
-          long_row_groups(b, e, acc, [&](Index, Index i, int k) { dots_v[k] = row_dot(X_, i, v); },
+          long_row_groups(b, e, acc, [&](Index, Index i, int k, Index ahead) { dots_v[k] = row_dot(X_, i, v, ahead); },
                           [&](Index r, Index, int k) { return dw[r] * dots_v[k]; });
         } else if (mode != Mode::kCompute) {
           for (Index r = b; r < e; ++r) {
@@ -178,7 +180,7 @@ class LinearModel final : public Objective {
             row_axpy(X_, i, dw[r] * row_dot(X_, i, v), acc);
           }
         } else if (long_rows) {
-          long_row_groups(b, e, acc, [&](Index r, Index i, int k) { z[r] = row_dot2(X_, i, w, v, &dots_v[k]); },
+          long_row_groups(b, e, acc, [&](Index r, Index i, int k, Index ahead) { z[r] = row_dot2(X_, i, w, v, &dots_v[k], ahead); },
                           [&](Index r, Index i, int k) {
                             dw[r] = Loss::curvature(z[r], y_[i]);
                             return dw[r] * dots_v[k];
@@ -307,20 +309,26 @@ class LinearModel final : public Objective {
   // had run 1.4x slower than row by row; these groups have not been measured there.) The results are the
   // row-by-row bits: the same kernels, scalar work in row order, and rows_axpy4 rounds as four row_axpy
   // calls in row order.
+  // The data row that position r's kernel prefetches (data_matrix.hpp): the one rows_ahead_ positions later
+  // in [r, e), ~4 KB ahead (the distance that ran fastest, dense_kernels.hpp), or none near the block's end.
+  Index row_ahead(Index r, Index e) const {
+    return rows_ahead_ > 0 && r + rows_ahead_ < e ? sel_[r + rows_ahead_] : kNoRow;
+  }
+
   template <class Dots, class Coef>
   void long_row_groups(Index b, Index e, double* acc, Dots&& dots, Coef&& coef) {
     Index r = b;
     for (; r + kRowGroup <= e; r += kRowGroup) {
       Index rows[kRowGroup];
       double alpha[kRowGroup];
-      for (int k = 0; k < kRowGroup; ++k) dots(r + k, rows[k] = sel_[r + k], k);
+      for (int k = 0; k < kRowGroup; ++k) dots(r + k, rows[k] = sel_[r + k], k, row_ahead(r + k, e));
       for (int k = 0; k < kRowGroup; ++k) alpha[k] = coef(r + k, rows[k], k);
       if (acc)
         for (int k = 0; k < kRowGroup; k += 4) rows_axpy4(X_, rows + k, alpha + k, acc);
     }
     for (; r < e; ++r) {
       const Index i = sel_[r];
-      dots(r, i, 0);
+      dots(r, i, 0, row_ahead(r, e));
       const double alpha = coef(r, i, 0);
       if (acc) row_axpy(X_, i, alpha, acc);
     }
@@ -330,6 +338,7 @@ class LinearModel final : public Objective {
   const double* y_;
   double l2_;
   Index work_per_row_ = 1;  // stored entries per row: multiply-adds of one row pass
+  Index rows_ahead_ = 0;    // prefetch distance in rows (row_ahead; 0: none)
   PointCache cache_;
   RowSelection sel_;
   std::vector<double> z_;     // margins x_i·w at cache_.point(), per selected row
