@@ -1,6 +1,6 @@
 /**
- * The vectorized logistic kernels (native/core/logistic_kernel.cpp) and dense row kernels
- * (native/core/dense_kernels.cpp) exist as an AVX-512, an AVX2 and an SSE2 build, picked at run time
+ * The vectorized logistic kernels (native/core/logistic_kernel.cpp) and the dense and CSR row kernels
+ * (native/core/dense_kernels.cpp, sparse_kernels.cpp) exist as an AVX-512, an AVX2 and an SSE2 build, picked at run time
  * (native/core/simd_level.cpp); all must give the same bits. Each build runs in a child process (the build is
  * chosen once per process; STEPSEARCH_SIMD caps it) on margins of every kind, and the children's outputs —
  * value, gradient, Hessian products at a new point (weights from the vectorized pass), line trials from t = 0
@@ -67,6 +67,30 @@ for (const [rowsN, cols] of [[301, 203], [517, 37]]) {
   fd.hessVec(dir, xd, hd); put(hd);
   const ld = fd.along(xd, dir);
   put(ld.value(0.5)); put(ld.valueAndSlope(-2, out)); put(out[0]);
+}
+// The CSR row kernels (native/core/sparse_kernels.cpp: gathers and scatters in the AVX-512 build, scalar lanes
+// otherwise): rows of 0 to 41 entries (every tail length, rows shorter than one vector) and, at 300 columns,
+// rows of 130+ entries that take the long-row path. Value, gradient, Hessian product, a line (dot2).
+for (const [rowsN, cols, maxLen] of [[611, 50, 41], [97, 300, 170]]) {
+  const indptr = new Int32Array(rowsN + 1), idx = [], vals = [];
+  for (let i = 0; i < rowsN; i++) {
+    const len = maxLen > 100 ? 130 + (i % 40) : i % (maxLen + 1);
+    const cs = new Set();
+    while (cs.size < len) cs.add(Math.floor(rand() * cols));
+    for (const c of [...cs].sort((p, q) => p - q)) { idx.push(c); vals.push((2 * rand() - 1) * (rand() < 0.05 ? 40 : 1)); }
+    indptr[i + 1] = idx.length;
+  }
+  const Xs = { kind: 'csr', rows: rowsN, cols, indptr, indices: Int32Array.from(idx), values: Float64Array.from(vals) };
+  const yy = Float64Array.from({ length: rowsN }, () => (rand() < 0.5 ? 0 : 1));
+  const fs = new addon.LinearObjective('logistic', Xs, yy, 1e-3, 0);
+  const xs = Float64Array.from({ length: cols }, () => 0.3 * (2 * rand() - 1));
+  const dir = Float64Array.from({ length: cols }, () => 2 * rand() - 1);
+  const gs = new Float64Array(cols), hs = new Float64Array(cols);
+  put(fs.value(dir));
+  put(fs.valueAndGradient(xs, gs)); put(gs);
+  fs.hessVec(dir, xs, hs); put(hs);
+  const ls = fs.along(xs, dir);
+  put(ls.value(0.5)); put(ls.valueAndSlope(-2, out)); put(out[0]);
 }
 console.log(JSON.stringify({ level: addon.simdLevel(), bits }));
 `;

@@ -87,18 +87,33 @@ function denseDot(a: Float64Array, off: number, b: Float64Array, n: number): num
   return s;
 }
 
-/** Σ_p values[p]·w[indices[p]] over row i, in two chains (native CSR row_dot: same rounding). */
+/**
+ * Σ_p values[p]·w[indices[p]] over row i in 8 lanes (lane k: entries p − start ≡ k mod 8, the tail included),
+ * combined as denseDot combines them (native sparse_dot: same rounding).
+ */
 function csrDot(indptr: Int32Array, indices: Int32Array, values: Float64Array, i: number, w: Float64Array): number {
   const e = indptr[i + 1];
-  let s0 = 0;
-  let s1 = 0;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
   let p = indptr[i];
-  for (; p + 2 <= e; p += 2) {
-    s0 += values[p] * w[indices[p]];
-    s1 += values[p + 1] * w[indices[p + 1]];
+  for (; p + 8 <= e; p += 8) {
+    a0 += values[p] * w[indices[p]];
+    a1 += values[p + 1] * w[indices[p + 1]];
+    a2 += values[p + 2] * w[indices[p + 2]];
+    a3 += values[p + 3] * w[indices[p + 3]];
+    a4 += values[p + 4] * w[indices[p + 4]];
+    a5 += values[p + 5] * w[indices[p + 5]];
+    a6 += values[p + 6] * w[indices[p + 6]];
+    a7 += values[p + 7] * w[indices[p + 7]];
   }
-  if (p < e) s0 += values[p] * w[indices[p]];
-  return s0 + s1;
+  const left = e - p;
+  if (left > 0) a0 += values[p] * w[indices[p]];
+  if (left > 1) a1 += values[p + 1] * w[indices[p + 1]];
+  if (left > 2) a2 += values[p + 2] * w[indices[p + 2]];
+  if (left > 3) a3 += values[p + 3] * w[indices[p + 3]];
+  if (left > 4) a4 += values[p + 4] * w[indices[p + 4]];
+  if (left > 5) a5 += values[p + 5] * w[indices[p + 5]];
+  if (left > 6) a6 += values[p + 6] * w[indices[p + 6]];
+  return a0 + a4 + (a2 + a6) + (a1 + a5 + (a3 + a7));
 }
 
 /** Sum of the elements a[j] * b[j] (plain loop: native dot in linear_model_common.hpp). */

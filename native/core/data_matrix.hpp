@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/dense_kernels.hpp"
+#include "core/sparse_kernels.hpp"
 #include "core/objective.hpp"
 
 namespace stepsearch::core {
@@ -47,15 +48,8 @@ inline double row_dot(const DenseView& X, Index i, const double* w, Index ahead 
   return dense_dot(X.data + i * X.cols, w, X.cols, dense_row_or_null(X, ahead));
 }
 inline double row_dot(const CsrView& X, Index i, const double* w, Index = kNoRow) {
-  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
-  double s0 = 0.0, s1 = 0.0;  // two chains: gathers are latency-bound
-  std::int32_t p = b;
-  for (; p + 2 <= e; p += 2) {
-    s0 += X.values[p] * w[X.indices[p]];
-    s1 += X.values[p + 1] * w[X.indices[p + 1]];
-  }
-  if (p < e) s0 += X.values[p] * w[X.indices[p]];
-  return s0 + s1;
+  const std::int32_t b = X.indptr[i];
+  return sparse_dot(X.values + b, X.indices + b, X.indptr[i + 1] - b, w);
 }
 
 // z[k] = x_{i_k} · w for two rows (rounded as row_dot); dense rows share the loads of w.
@@ -75,24 +69,9 @@ inline double row_dot2(const DenseView& X, Index i, const double* a, const doubl
   return dense_dot2(X.data + i * X.cols, a, c, X.cols, xc, dense_row_or_null(X, ahead));
 }
 inline double row_dot2(const CsrView& X, Index i, const double* a, const double* c, double* xc, Index = kNoRow) {
-  // The same two chains as row_dot, so a margin is bit-identical whichever kernel computed it.
-  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
-  double sa0 = 0.0, sa1 = 0.0, sc0 = 0.0, sc1 = 0.0;
-  std::int32_t p = b;
-  for (; p + 2 <= e; p += 2) {
-    const double v0 = X.values[p], v1 = X.values[p + 1];
-    const std::int32_t j0 = X.indices[p], j1 = X.indices[p + 1];
-    sa0 += v0 * a[j0];
-    sa1 += v1 * a[j1];
-    sc0 += v0 * c[j0];
-    sc1 += v1 * c[j1];
-  }
-  if (p < e) {
-    sa0 += X.values[p] * a[X.indices[p]];
-    sc0 += X.values[p] * c[X.indices[p]];
-  }
-  *xc = sc0 + sc1;
-  return sa0 + sa1;
+  // The lanes of row_dot, so a margin is bit-identical whichever kernel computed it.
+  const std::int32_t b = X.indptr[i];
+  return sparse_dot2(X.values + b, X.indices + b, X.indptr[i + 1] - b, a, c, xc);
 }
 
 // g += alpha · x_i
@@ -100,8 +79,8 @@ inline void row_axpy(const DenseView& X, Index i, double alpha, double* g, Index
   dense_axpy(alpha, X.data + i * X.cols, g, X.cols, dense_row_or_null(X, ahead));
 }
 inline void row_axpy(const CsrView& X, Index i, double alpha, double* g, Index = kNoRow) {
-  const std::int32_t b = X.indptr[i], e = X.indptr[i + 1];
-  for (std::int32_t p = b; p < e; ++p) g[X.indices[p]] += alpha * X.values[p];
+  const std::int32_t b = X.indptr[i];
+  sparse_axpy(alpha, X.values + b, X.indices + b, X.indptr[i + 1] - b, g);
 }
 
 // g += alpha[k] · x_{i_k} for k = 0..3 in that order (rounded as four row_axpy calls). Dense rows share one
