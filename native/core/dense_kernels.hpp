@@ -30,7 +30,7 @@ void dense_axpy4(const double* alpha, const double* x0, const double* x1, const 
                  double* y, std::int64_t n);
 // y += alpha·x⊙x (for Hessian diagonals).
 void dense_sq_axpy(double alpha, const double* x, double* y, std::int64_t n);
-// Σ x[i] (a plain streaming read, the bandwidth floor of the benchmark).
+// Σ x[i] (a plain streaming read with software prefetch, the bandwidth floor of the benchmark).
 double dense_sum(const double* x, std::int64_t n);
 
 }  // namespace stepsearch::core
