@@ -21,7 +21,10 @@ double dot_scalar(const double* v, const std::int32_t* j, std::int64_t n, const 
   std::int64_t p = 0;
   for (; p + 8 <= n; p += 8)
     for (int k = 0; k < 8; ++k) s.l[k] += v[p + k] * w[j[p + k]];
-  for (int k = 0; p + k < n; ++k) s.l[k] += v[p + k] * w[j[p + k]];
+  // The tail with constant lane indices (a loop over a run-time count kept the lanes in memory).
+  const std::int64_t left = n - p;
+  for (int k = 0; k < 7; ++k)
+    if (k < left) s.l[k] += v[p + k] * w[j[p + k]];
   return s.combine();
 }
 
@@ -34,10 +37,12 @@ double dot2_scalar(const double* v, const std::int32_t* j, std::int64_t n, const
       sa.l[k] += v[p + k] * a[j[p + k]];
       sc.l[k] += v[p + k] * c[j[p + k]];
     }
-  for (int k = 0; p + k < n; ++k) {
-    sa.l[k] += v[p + k] * a[j[p + k]];
-    sc.l[k] += v[p + k] * c[j[p + k]];
-  }
+  const std::int64_t left = n - p;
+  for (int k = 0; k < 7; ++k)
+    if (k < left) {
+      sa.l[k] += v[p + k] * a[j[p + k]];
+      sc.l[k] += v[p + k] * c[j[p + k]];
+    }
   *xc = sc.combine();
   return sa.combine();
 }
