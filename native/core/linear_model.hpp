@@ -298,6 +298,12 @@ class LinearModel final : public Objective {
 
   Index chunk_rows() const { return std::clamp<Index>(32768 / (12 * work_per_row_), 8, kMaxChunk); }
 
+  // The data row that position r's kernel prefetches (data_matrix.hpp): the one rows_ahead_ positions later
+  // in [r, e), ~4 KB ahead (the distance that ran fastest, dense_kernels.hpp), or none near the block's end.
+  Index row_ahead(Index r, Index e) const {
+    return rows_ahead_ > 0 && r + rows_ahead_ < e ? sel_[r + rows_ahead_] : kNoRow;
+  }
+
   // Rows [b, e) with long rows, in groups of kRowGroup: first the dot products of the whole group
   // (dots(r, i, k) for position r, data row i = sel_[r], slot k ∈ [0, kRowGroup)), then each row's scalar
   // work in row order (coef(r, i, k) returns the row's update multiplier), then the updates four rows at a
@@ -309,12 +315,6 @@ class LinearModel final : public Objective {
   // had run 1.4x slower than row by row; these groups have not been measured there.) The results are the
   // row-by-row bits: the same kernels, scalar work in row order, and rows_axpy4 rounds as four row_axpy
   // calls in row order.
-  // The data row that position r's kernel prefetches (data_matrix.hpp): the one rows_ahead_ positions later
-  // in [r, e), ~4 KB ahead (the distance that ran fastest, dense_kernels.hpp), or none near the block's end.
-  Index row_ahead(Index r, Index e) const {
-    return rows_ahead_ > 0 && r + rows_ahead_ < e ? sel_[r + rows_ahead_] : kNoRow;
-  }
-
   template <class Dots, class Coef>
   void long_row_groups(Index b, Index e, double* acc, Dots&& dots, Coef&& coef) {
     Index r = b;

@@ -10,10 +10,15 @@ namespace stepsearch::core {
 
 namespace {
 
+// The fixed combination of eight lanes, in every build.
+inline double combine_lanes(const double* l) {
+  return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+}
+
 // Eight lanes in scalar code (the baseline and AVX2 levels): lane k takes the entries p ≡ k (mod 8).
 struct Lanes8 {
   double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  double combine() const { return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7])); }
+  double combine() const { return combine_lanes(l); }
 };
 
 double dot_scalar(const double* v, const std::int32_t* j, std::int64_t n, const double* w) {
@@ -57,13 +62,13 @@ void axpy_scalar(double alpha, const double* v, const std::int32_t* j, std::int6
 STEPSEARCH_AVX512 inline double combine8(__m512d acc) {
   alignas(64) double l[8];
   _mm512_store_pd(l, acc);
-  return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+  return combine_lanes(l);
 }
 
-// All eight entries of w at ix (the masked form with a zero source: the unmasked intrinsic leaves its source
-// undefined, which GCC 12 reports as possibly uninitialized).
-STEPSEARCH_AVX512 inline __m512d gather8(__m256i ix, const double* w) {
-  return _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, ix, w, 8);
+// The entries of w at ix in the lanes of mask m, zero elsewhere (always the masked form: the unmasked
+// intrinsic leaves its source undefined, which GCC 12 reports as possibly uninitialized).
+STEPSEARCH_AVX512 inline __m512d gather8(__m256i ix, const double* w, __mmask8 m = 0xFF) {
+  return _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, ix, w, 8);
 }
 
 STEPSEARCH_AVX512 inline __mmask8 tail_mask(std::int64_t left) {
@@ -81,7 +86,7 @@ double dot_v8(const double* v, const std::int32_t* j, std::int64_t n, const doub
   if (p < n) {
     const __mmask8 m = tail_mask(n - p);
     const __m256i ix = _mm256_maskz_loadu_epi32(m, j + p);
-    const __m512d wv = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, ix, w, 8);
+    const __m512d wv = gather8(ix, w, m);
     acc = _mm512_mask_add_pd(acc, m, acc, _mm512_mul_pd(_mm512_maskz_loadu_pd(m, v + p), wv));
   }
   return combine8(acc);
@@ -102,8 +107,8 @@ double dot2_v8(const double* v, const std::int32_t* j, std::int64_t n, const dou
     const __mmask8 m = tail_mask(n - p);
     const __m256i ix = _mm256_maskz_loadu_epi32(m, j + p);
     const __m512d x = _mm512_maskz_loadu_pd(m, v + p);
-    sa = _mm512_mask_add_pd(sa, m, sa, _mm512_mul_pd(x, _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, ix, a, 8)));
-    sc = _mm512_mask_add_pd(sc, m, sc, _mm512_mul_pd(x, _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, ix, c, 8)));
+    sa = _mm512_mask_add_pd(sa, m, sa, _mm512_mul_pd(x, gather8(ix, a, m)));
+    sc = _mm512_mask_add_pd(sc, m, sc, _mm512_mul_pd(x, gather8(ix, c, m)));
   }
   *xc = combine8(sc);
   return combine8(sa);
