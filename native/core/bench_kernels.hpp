@@ -14,16 +14,18 @@ double stream_sum(const double* x, Index n);
 
 // Logistic value and gradient over all rows of CSR data in TWO passes, the textbook way: z = X·w (pass 1),
 // r = σ(z) − b, then g = Xᵀr (pass 2). Same threading, accumulators and vectorized loss kernel as the fused
-// LinearModel, so the comparison isolates the second read of X.
+// LinearModel (and its prefetching, data_matrix.hpp), so the comparison isolates the second read of X.
 class TwoPassLogistic {
  public:
-  TwoPassLogistic(const CsrView& X, const double* b, double l2) : X_(X), b_(b), l2_(l2) {}
+  TwoPassLogistic(const CsrView& X, const double* b, double l2)
+      : X_(X), b_(b), l2_(l2), rows_ahead_(prefetch_rows(X)) {}
   double value_and_gradient(const double* w, double* grad);
 
  private:
   CsrView X_;
   const double* b_;
   double l2_;
+  Index rows_ahead_;
   std::vector<double> z_, r_;
   RowReducer reducer_;
 };

@@ -36,8 +36,7 @@ class LinearModel final : public Objective {
   LinearModel(const Matrix& X, const double* y, double l2)
       : X_(X), y_(y), l2_(l2), cache_(X.cols), sel_{nullptr, X.rows} {
     work_per_row_ = std::max<Index>(1, X.rows > 0 ? stored_entries(X) / X.rows : 1);
-    // Rows beyond 32 KB would be evicted from L1 before their use; there the hardware prefetchers suffice.
-    rows_ahead_ = 8 * work_per_row_ > 32768 ? 0 : (4096 + 8 * work_per_row_ - 1) / (8 * work_per_row_);
+    rows_ahead_ = prefetch_rows(X);
   }
 
   Index dim() const override { return X_.cols; }
@@ -66,7 +65,7 @@ class LinearModel final : public Objective {
       for (Index c = b; c < e; c += chunk) {
         const Index ce = std::min(e, c + chunk);
         if (!hit)
-          chunk_margins(c, ce, w, z);
+          chunk_margins(c, ce, e, w, z);
         Loss::sum_values(z, y_, sel_.rows, c, ce, &p.first);
       }
       return p;
@@ -116,7 +115,7 @@ class LinearModel final : public Objective {
       for (Index c = b; c < e; c += chunk) {
         const Index ce = std::min(e, c + chunk);
         if (!hit)
-          chunk_margins(c, ce, w, z);
+          chunk_margins(c, ce, e, w, z);
         Loss::sum_values_and_slopes(z, y_, sel_.rows, c, ce, &p.first, slopes);
         Index r = c;
         for (; r + 4 <= ce; r += 4) {
@@ -153,7 +152,7 @@ class LinearModel final : public Objective {
         }
         for (Index r = b; r < e; ++r) {
           const Index i = sel_[r];
-          row_axpy(X_, i, c * row_dot(X_, i, v), acc);
+          row_axpy(X_, i, c * row_dot(X_, i, v, row_ahead(r, e)), acc);
         }
         return PartialSums{};
       });
@@ -177,7 +176,7 @@ class LinearModel final : public Objective {
         } else if (mode != Mode::kCompute) {
           for (Index r = b; r < e; ++r) {
             const Index i = sel_[r];
-            row_axpy(X_, i, dw[r] * row_dot(X_, i, v), acc);
+            row_axpy(X_, i, dw[r] * row_dot(X_, i, v, row_ahead(r, e)), acc);
           }
         } else if (long_rows) {
           long_row_groups(b, e, acc, [&](Index r, Index i, int k, Index ahead) { z[r] = row_dot2(X_, i, w, v, &dots_v[k], ahead); },
@@ -189,7 +188,7 @@ class LinearModel final : public Objective {
           double a[kMaxChunk];
           for (Index c = b; c < e; c += chunk) {
             const Index ce = std::min(e, c + chunk);
-            for (Index r = c; r < ce; ++r) z[r] = row_dot2(X_, sel_[r], w, v, &a[r - c]);
+            for (Index r = c; r < ce; ++r) z[r] = row_dot2(X_, sel_[r], w, v, &a[r - c], row_ahead(r, e));
             Loss::curvatures(z, c, ce, dw);
             for (Index r = c; r < ce; ++r) row_axpy(X_, sel_[r], dw[r] * a[r - c], acc);
           }
@@ -223,7 +222,7 @@ class LinearModel final : public Objective {
         for (Index c = b; c < e; c += chunk) {
           const Index ce = std::min(e, c + chunk);
           if (mode == Mode::kCompute)
-            for (Index r = c; r < ce; ++r) z[r] = row_dot(X_, sel_[r], w);
+            for (Index r = c; r < ce; ++r) z[r] = row_dot(X_, sel_[r], w, row_ahead(r, e));
           if (mode != Mode::kReuse) Loss::curvatures(z, c, ce, dw);
           for (Index r = c; r < ce; ++r) row_sq_axpy(X_, sel_[r], dw[r], acc);
         }
@@ -280,14 +279,16 @@ class LinearModel final : public Objective {
   }
   static bool aliases(const double* a, const double* b, Index n) { return a < b + n && b < a + n; }
 
-  // z[r] = x_i · w for the selected rows r ∈ [c, ce), two rows at a time (each rounded as row_dot).
-  void chunk_margins(Index c, Index ce, const double* w, double* z) const {
+  // z[r] = x_i · w for the selected rows r ∈ [c, ce) of the block [b, e), two rows at a time (each rounded
+  // as row_dot), prefetching ahead within the block.
+  void chunk_margins(Index c, Index ce, Index e, const double* w, double* z) const {
     Index r = c;
     for (; r + 2 <= ce; r += 2) {
       const Index rows2[2] = {sel_[r], sel_[r + 1]};
-      rows_dot2(X_, rows2, w, z + r);
+      const Index ahead2[2] = {row_ahead(r, e), row_ahead(r + 1, e)};
+      rows_dot2(X_, rows2, w, z + r, ahead2);
     }
-    if (r < ce) z[r] = row_dot(X_, sel_[r], w);
+    if (r < ce) z[r] = row_dot(X_, sel_[r], w, row_ahead(r, e));
   }
 
   // Rows per chunk of value / value_and_gradient: enough for the vector loss kernel, few enough that the
@@ -371,10 +372,11 @@ class LinearLine final : public LineFunction {
     reducer_.run(m, threads_for(m * (hit ? 1 : 2) * M.work_per_row_), 0, nullptr, [&](Index b, Index e, int, double*) {
       for (Index r = b; r < e; ++r) {
         const Index i = sel_[r];
+        const Index ahead = M.row_ahead(r, e);
         if (hit)
-          q[r] = row_dot(M.X_, i, d);
+          q[r] = row_dot(M.X_, i, d, ahead);
         else
-          z[r] = row_dot2(M.X_, i, x, d, &q[r]);
+          z[r] = row_dot2(M.X_, i, x, d, &q[r], ahead);
         Loss::line_margins(M.y_[i], &z[r], &q[r]);
       }
       return PartialSums{};

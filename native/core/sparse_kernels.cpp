@@ -1,5 +1,7 @@
 #include "core/sparse_kernels.hpp"
 
+#include <cstddef>
+
 #include "core/simd_level.hpp"
 
 #if STEPSEARCH_DISPATCH
@@ -15,17 +17,35 @@ inline double combine_lanes(const double* l) {
   return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
 }
 
+// Prefetch of the lines of the ahead row at entry offset p (one call per 8 entries read: a line of values,
+// half a line of indices), or nothing. The address is formed as an integer: the ahead row may be shorter
+// than the row being read, and a prefetch never faults.
+template <bool kAhead>
+inline void prefetch_at(const SparseAhead& ahead, std::int64_t p) {
+  if constexpr (kAhead) {
+    const auto at = [p](const void* base, std::size_t size) {
+      return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(base) + static_cast<std::uintptr_t>(p) * size);
+    };
+    __builtin_prefetch(at(ahead.values, sizeof(double)), 0, 3);
+    __builtin_prefetch(at(ahead.indices, sizeof(std::int32_t)), 0, 3);
+  }
+}
+
 // Eight lanes in scalar code (the baseline and AVX2 levels): lane k takes the entries p ≡ k (mod 8).
 struct Lanes8 {
   double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   double combine() const { return combine_lanes(l); }
 };
 
-double dot_scalar(const double* v, const std::int32_t* j, std::int64_t n, const double* w) {
+template <bool kAhead>
+double dot_scalar(const double* v, const std::int32_t* j, std::int64_t n, const double* w, SparseAhead ahead) {
   Lanes8 s;
   std::int64_t p = 0;
-  for (; p + 8 <= n; p += 8)
+  for (; p + 8 <= n; p += 8) {
+    prefetch_at<kAhead>(ahead, p);
     for (int k = 0; k < 8; ++k) s.l[k] += v[p + k] * w[j[p + k]];
+  }
+  prefetch_at<kAhead>(ahead, p);
   // The tail with constant lane indices (a loop over a run-time count kept the lanes in memory).
   const std::int64_t left = n - p;
   for (int k = 0; k < 7; ++k)
@@ -33,15 +53,19 @@ double dot_scalar(const double* v, const std::int32_t* j, std::int64_t n, const 
   return s.combine();
 }
 
+template <bool kAhead>
 double dot2_scalar(const double* v, const std::int32_t* j, std::int64_t n, const double* a, const double* c,
-                   double* xc) {
+                   double* xc, SparseAhead ahead) {
   Lanes8 sa, sc;
   std::int64_t p = 0;
-  for (; p + 8 <= n; p += 8)
+  for (; p + 8 <= n; p += 8) {
+    prefetch_at<kAhead>(ahead, p);
     for (int k = 0; k < 8; ++k) {
       sa.l[k] += v[p + k] * a[j[p + k]];
       sc.l[k] += v[p + k] * c[j[p + k]];
     }
+  }
+  prefetch_at<kAhead>(ahead, p);
   const std::int64_t left = n - p;
   for (int k = 0; k < 7; ++k)
     if (k < left) {
@@ -52,8 +76,12 @@ double dot2_scalar(const double* v, const std::int32_t* j, std::int64_t n, const
   return sa.combine();
 }
 
-void axpy_scalar(double alpha, const double* v, const std::int32_t* j, std::int64_t n, double* g) {
-  for (std::int64_t p = 0; p < n; ++p) g[j[p]] += alpha * v[p];
+template <bool kAhead>
+void axpy_scalar(double alpha, const double* v, const std::int32_t* j, std::int64_t n, double* g, SparseAhead ahead) {
+  for (std::int64_t p = 0; p < n; ++p) {
+    if (p % 8 == 0) prefetch_at<kAhead>(ahead, p);
+    g[j[p]] += alpha * v[p];
+  }
 }
 
 #if STEPSEARCH_DISPATCH
@@ -75,15 +103,18 @@ STEPSEARCH_AVX512 inline __mmask8 tail_mask(std::int64_t left) {
   return static_cast<__mmask8>((1u << left) - 1u);
 }
 
-STEPSEARCH_AVX512
-double dot_v8(const double* v, const std::int32_t* j, std::int64_t n, const double* w) {
+template <bool kAhead>
+STEPSEARCH_AVX512 double dot_v8(const double* v, const std::int32_t* j, std::int64_t n, const double* w,
+                                SparseAhead ahead) {
   __m512d acc = _mm512_setzero_pd();
   std::int64_t p = 0;
   for (; p + 8 <= n; p += 8) {
+    prefetch_at<kAhead>(ahead, p);
     const __m256i ix = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(j + p));
     acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_loadu_pd(v + p), gather8(ix, w)));
   }
   if (p < n) {
+    prefetch_at<kAhead>(ahead, p);
     const __mmask8 m = tail_mask(n - p);
     const __m256i ix = _mm256_maskz_loadu_epi32(m, j + p);
     const __m512d wv = gather8(ix, w, m);
@@ -92,18 +123,20 @@ double dot_v8(const double* v, const std::int32_t* j, std::int64_t n, const doub
   return combine8(acc);
 }
 
-STEPSEARCH_AVX512
-double dot2_v8(const double* v, const std::int32_t* j, std::int64_t n, const double* a, const double* c,
-               double* xc) {
+template <bool kAhead>
+STEPSEARCH_AVX512 double dot2_v8(const double* v, const std::int32_t* j, std::int64_t n, const double* a,
+                                 const double* c, double* xc, SparseAhead ahead) {
   __m512d sa = _mm512_setzero_pd(), sc = _mm512_setzero_pd();
   std::int64_t p = 0;
   for (; p + 8 <= n; p += 8) {
+    prefetch_at<kAhead>(ahead, p);
     const __m256i ix = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(j + p));
     const __m512d x = _mm512_loadu_pd(v + p);
     sa = _mm512_add_pd(sa, _mm512_mul_pd(x, gather8(ix, a)));
     sc = _mm512_add_pd(sc, _mm512_mul_pd(x, gather8(ix, c)));
   }
   if (p < n) {
+    prefetch_at<kAhead>(ahead, p);
     const __mmask8 m = tail_mask(n - p);
     const __m256i ix = _mm256_maskz_loadu_epi32(m, j + p);
     const __m512d x = _mm512_maskz_loadu_pd(m, v + p);
@@ -114,38 +147,52 @@ double dot2_v8(const double* v, const std::int32_t* j, std::int64_t n, const dou
   return combine8(sa);
 }
 
-STEPSEARCH_AVX512
-void axpy_v8(double alpha, const double* v, const std::int32_t* j, std::int64_t n, double* g) {
+template <bool kAhead>
+STEPSEARCH_AVX512 void axpy_v8(double alpha, const double* v, const std::int32_t* j, std::int64_t n, double* g,
+                               SparseAhead ahead) {
   const __m512d a = _mm512_set1_pd(alpha);
   std::int64_t p = 0;
   for (; p + 8 <= n; p += 8) {
+    prefetch_at<kAhead>(ahead, p);
     const __m256i ix = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(j + p));
     const __m512d gv = gather8(ix, g);
     _mm512_i32scatter_pd(g, ix, _mm512_add_pd(gv, _mm512_mul_pd(a, _mm512_loadu_pd(v + p))), 8);
   }
+  prefetch_at<kAhead>(ahead, p);
   for (; p < n; ++p) g[j[p]] += alpha * v[p];
 }
 
-const auto dot_build = by_level(&dot_v8, &dot_scalar, &dot_scalar);
-const auto dot2_build = by_level(&dot2_v8, &dot2_scalar, &dot2_scalar);
-const auto axpy_build = by_level(&axpy_v8, &axpy_scalar, &axpy_scalar);
+// One build per level and prefetch choice: the level is picked once, the prefetch per call.
+const auto dot_plain = by_level(&dot_v8<false>, &dot_scalar<false>, &dot_scalar<false>);
+const auto dot_ahead = by_level(&dot_v8<true>, &dot_scalar<true>, &dot_scalar<true>);
+const auto dot2_plain = by_level(&dot2_v8<false>, &dot2_scalar<false>, &dot2_scalar<false>);
+const auto dot2_ahead = by_level(&dot2_v8<true>, &dot2_scalar<true>, &dot2_scalar<true>);
+const auto axpy_plain = by_level(&axpy_v8<false>, &axpy_scalar<false>, &axpy_scalar<false>);
+const auto axpy_ahead = by_level(&axpy_v8<true>, &axpy_scalar<true>, &axpy_scalar<true>);
 #else
-const auto dot_build = &dot_scalar;
-const auto dot2_build = &dot2_scalar;
-const auto axpy_build = &axpy_scalar;
+const auto dot_plain = &dot_scalar<false>;
+const auto dot_ahead = &dot_scalar<true>;
+const auto dot2_plain = &dot2_scalar<false>;
+const auto dot2_ahead = &dot2_scalar<true>;
+const auto axpy_plain = &axpy_scalar<false>;
+const auto axpy_ahead = &axpy_scalar<true>;
 #endif
 
 }  // namespace
 
-double sparse_dot(const double* values, const std::int32_t* indices, std::int64_t n, const double* w) {
-  return dot_build(values, indices, n, w);
+double sparse_dot(const double* values, const std::int32_t* indices, std::int64_t n, const double* w,
+                  SparseAhead ahead) {
+  return ahead.values ? dot_ahead(values, indices, n, w, ahead) : dot_plain(values, indices, n, w, ahead);
 }
 double sparse_dot2(const double* values, const std::int32_t* indices, std::int64_t n, const double* a,
-                   const double* c, double* xc) {
-  return dot2_build(values, indices, n, a, c, xc);
+                   const double* c, double* xc, SparseAhead ahead) {
+  return ahead.values ? dot2_ahead(values, indices, n, a, c, xc, ahead)
+                      : dot2_plain(values, indices, n, a, c, xc, ahead);
 }
-void sparse_axpy(double alpha, const double* values, const std::int32_t* indices, std::int64_t n, double* g) {
-  axpy_build(alpha, values, indices, n, g);
+void sparse_axpy(double alpha, const double* values, const std::int32_t* indices, std::int64_t n, double* g,
+                 SparseAhead ahead) {
+  ahead.values ? axpy_ahead(alpha, values, indices, n, g, ahead)
+               : axpy_plain(alpha, values, indices, n, g, ahead);
 }
 
 }  // namespace stepsearch::core
