@@ -7,7 +7,7 @@
  *  1. exports: every name the addon exports, recursively, including the prototype methods and accessors of
  *     ObjectWrap classes and their static members (each .node is loaded in its own child process);
  *  2. compile flags that change the program: C++ standard, optimisation level, OpenMP, RTTI, exceptions,
- *     symbol visibility, NDEBUG (Eigen's assertions), the NAPI_/NODE_ADDON_API_/EIGEN_/STEPSEARCH_ defines,
+ *     symbol visibility, NDEBUG (Eigen's assertions), the NAPI_/NODE_API_/NODE_ADDON_API_/EIGEN_/STEPSEARCH_ defines,
  *     and any -f/-m flag not known to be harmless (gyp: build/<target>.target.mk; cmake:
  *     compile_commands.json, written when configured with CMAKE_EXPORT_COMPILE_COMMANDS=ON);
  *  3. the shared libraries each .node needs (readelf NEEDED), so both really link libgomp.
@@ -103,7 +103,7 @@ export function compareShapes(a, b, nameA = 'node-gyp', nameB = 'cmake-js') {
 /** -f flags that do not change what the program computes or exports. */
 const HARMLESS_F = /^-f(no-)?(PIC|pic|omit-frame-pointer|diagnostics-.*|color-diagnostics|strict-aliasing)$/;
 /** Defines that belong to the project rather than to the build tool. */
-const PROJECT_DEFINE = /^(NDEBUG|NAPI_|NODE_ADDON_API_|EIGEN_|STEPSEARCH_)/;
+const PROJECT_DEFINE = /^(NDEBUG|NAPI_|NODE_API_|NODE_ADDON_API_|EIGEN_|STEPSEARCH_)/;
 
 /**
  * Reduces a compiler command line (tokens) to what decides the program. Later flags override earlier ones,

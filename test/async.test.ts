@@ -224,6 +224,46 @@ describe('the addon in worker threads', () => {
     expect(res.a).toBe(res.mainFun);
     expect(res.b).toBe(res.mainFun);
   });
+
+  it('survives a worker terminated while its native run is still on the thread pool', () => {
+    // Node's worker teardown waits for the thread-pool run, then settles it (and closes its progress
+    // channel) in an environment that can no longer run JS. node-addon-api used to throw a C++ exception
+    // from that callback, which aborted the whole process ("terminate called ... Napi::Error"); the build
+    // defines NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (CMakeLists.txt, binding.gyp). Each worker here
+    // is terminated as soon as its run has started, so every one of them settles during teardown.
+    const script = `
+      const { Worker, isMainThread, parentPort } = require('node:worker_threads');
+      const lib = require(${JSON.stringify(path.join(root, 'dist/index.js'))});
+      if (isMainThread) {
+        (async () => {
+          let exited = 0;
+          for (let k = 0; k < 3; k++) {
+            const w = new Worker(${JSON.stringify('__SELF__')});
+            await new Promise((res) => w.once('message', res));
+            await w.terminate();
+            exited++;
+          }
+          console.log(JSON.stringify({ exited }));
+        })().catch((e) => { console.error(e); process.exit(1); });
+      } else {
+        const n = 20000, d = 40;
+        const data = new Float64Array(n * d); const y = new Float64Array(n);
+        for (let i = 0; i < n; i++) { for (let j = 0; j < d; j++) data[i*d+j] = Math.cos(i * 3 + j * 5); y[i] = (i % 2); }
+        const f = lib.logistic(new lib.DenseMatrix(data, n, d), y, { l2: 1e-3, backend: 'native' });
+        // ~0.1-0.3 s of work: long enough to outlive terminate(), short enough for the test.
+        lib.minimizeAsync(f, new Float64Array(d), { method: 'lbfgs', gradTol: 0, maxIterations: 400,
+          progressEvery: 1, onProgress: () => {} });
+        parentPort.postMessage('started');
+      }
+    `;
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-workers-')), 'terminate.js');
+    fs.writeFileSync(file, script.replaceAll(JSON.stringify('__SELF__'), JSON.stringify(file)));
+    const out = spawnSync(process.execPath, [file], { encoding: 'utf8', env: process.env, timeout: 60000 });
+    expect(out.status, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout.trim().split('\n').pop()!)).toEqual({ exited: 3 });
+  });
 });
 
 describe('minimizeAsync, JS objective (main-thread loop)', () => {
