@@ -5,6 +5,7 @@
 // build gathers eight entries of w per instruction; the other builds run the same lanes in scalar code, so
 // every build (and the TypeScript twin, linear_js.ts csrDot) gives the same bits. On the Intel Xeon host,
 // CSR logistic 2e5×5e4 (~44 entries per row), gathers and scatters instead of scalar code (two add chains)
+// (the scatters have since gone back to scalar code: on Intel they tied, on AMD they lost)
 // took value at a new point from 11 to 7.9 ms and value+gradient from 20.6 to 15.5 ms at one thread, 9.4 to
 // 7.3 ms at two (medians, alternating processes): the scalar kernels were bound by their loads, not by memory.
 // With them the pass became memory-bound, and prefetching the row ~2 KB ahead (SparseAhead) took
@@ -30,8 +31,8 @@ double sparse_dot(const double* values, const std::int32_t* indices, std::int64_
 // Returns Σ values[p]·a[indices[p]] and writes Σ values[p]·c[indices[p]] to *xc, each rounded as sparse_dot.
 double sparse_dot2(const double* values, const std::int32_t* indices, std::int64_t n, const double* a,
                    const double* c, double* xc, SparseAhead ahead = {});
-// g[indices[p]] += alpha·values[p] for each p, elementwise. The indices of a row must be distinct (the binding
-// validates them strictly increasing): the AVX-512 build updates eight entries of g per scatter.
+// g[indices[p]] += alpha·values[p] for each p, elementwise, in scalar code at every level (sparse_kernels.cpp
+// says why: AVX-512 scatters are slow on AMD).
 void sparse_axpy(double alpha, const double* values, const std::int32_t* indices, std::int64_t n, double* g,
                  SparseAhead ahead = {});
 
