@@ -7,8 +7,8 @@
  *  1. exports: every name the addon exports, recursively, including the prototype methods and accessors of
  *     ObjectWrap classes and their static members (each .node is loaded in its own child process);
  *  2. compile flags that change the program: C++ standard, optimisation level, OpenMP, RTTI, exceptions,
- *     symbol visibility, NDEBUG (Eigen's assertions), the NAPI_/NODE_API_/NODE_ADDON_API_/EIGEN_/STEPSEARCH_ defines,
- *     and any -f/-m flag not known to be harmless (gyp: build/<target>.target.mk; cmake:
+ *     symbol visibility, NDEBUG (Eigen's assertions), the NAPI_/NODE_API_/NODE_ADDON_API_/EIGEN_/STEPSEARCH_
+ *     defines, and any -f/-m flag not known to be harmless (gyp: build/<target>.target.mk; cmake:
  *     compile_commands.json, written when configured with CMAKE_EXPORT_COMPILE_COMMANDS=ON);
  *  3. the shared libraries each .node needs (readelf NEEDED), so both really link libgomp.
  *

@@ -180,17 +180,35 @@ describe('minimizeAsync, native objective and method', () => {
   });
 });
 
-describe('the addon in worker threads', () => {
-  it('works from 2 worker threads and the main thread at once, and survives a worker exiting mid-run', () => {
-    const script = `
-      const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
-      const lib = require(${JSON.stringify(path.join(root, 'dist/index.js'))});
+/** The worker problem both worker-thread scripts build (a string: it runs inside the child process). */
+const WORKER_PROBLEM = `
       function problem() {
         const n = 20000, d = 40;
         const data = new Float64Array(n * d); const y = new Float64Array(n);
         for (let i = 0; i < n; i++) { for (let j = 0; j < d; j++) data[i*d+j] = Math.cos(i * 3 + j * 5); y[i] = (i % 2); }
         return lib.logistic(new lib.DenseMatrix(data, n, d), y, { l2: 1e-3, backend: 'native' });
-      }
+      }`;
+
+/**
+ * Runs a script that starts Workers on its own file (written where "__SELF__" stands) in a child process,
+ * expects it to exit 0 and returns the JSON of its last output line.
+ */
+function runWorkerScript(name: string, script: string) {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-workers-')), name);
+  fs.writeFileSync(file, script.replaceAll(JSON.stringify('__SELF__'), JSON.stringify(file)));
+  const out = spawnSync(process.execPath, [file], { encoding: 'utf8', env: process.env, timeout: 60000 });
+  expect(out.status, out.stderr).toBe(0);
+  return JSON.parse(out.stdout.trim().split('\n').pop()!);
+}
+
+describe('the addon in worker threads', () => {
+  it('works from 2 worker threads and the main thread at once, and survives a worker exiting mid-run', () => {
+    const script = `
+      const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
+      const lib = require(${JSON.stringify(path.join(root, 'dist/index.js'))});
+      ${WORKER_PROBLEM}
       async function fit() {
         const f = problem();
         const r = await lib.minimizeAsync(f, new Float64Array(f.dim), { method: 'lbfgs', gradTol: 0, maxIterations: 40 });
@@ -214,13 +232,7 @@ describe('the addon in worker threads', () => {
         lib.minimizeAsync(f, new Float64Array(f.dim), { method: 'lbfgs', gradTol: 0, maxIterations: 100000 });
       }
     `;
-    const fs = require('node:fs') as typeof import('node:fs');
-    const os = require('node:os') as typeof import('node:os');
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-workers-')), 'workers.js');
-    fs.writeFileSync(file, script.replaceAll(JSON.stringify('__SELF__'), JSON.stringify(file)));
-    const out = spawnSync(process.execPath, [file], { encoding: 'utf8', env: process.env, timeout: 60000 });
-    expect(out.status, out.stderr).toBe(0);
-    const res = JSON.parse(out.stdout.trim().split('\n').pop()!);
+    const res = runWorkerScript('workers.js', script);
     expect(res.a).toBe(res.mainFun);
     expect(res.b).toBe(res.mainFun);
   });
@@ -234,6 +246,7 @@ describe('the addon in worker threads', () => {
     const script = `
       const { Worker, isMainThread, parentPort } = require('node:worker_threads');
       const lib = require(${JSON.stringify(path.join(root, 'dist/index.js'))});
+      ${WORKER_PROBLEM}
       if (isMainThread) {
         (async () => {
           let exited = 0;
@@ -246,23 +259,14 @@ describe('the addon in worker threads', () => {
           console.log(JSON.stringify({ exited }));
         })().catch((e) => { console.error(e); process.exit(1); });
       } else {
-        const n = 20000, d = 40;
-        const data = new Float64Array(n * d); const y = new Float64Array(n);
-        for (let i = 0; i < n; i++) { for (let j = 0; j < d; j++) data[i*d+j] = Math.cos(i * 3 + j * 5); y[i] = (i % 2); }
-        const f = lib.logistic(new lib.DenseMatrix(data, n, d), y, { l2: 1e-3, backend: 'native' });
+        const f = problem();
         // ~0.1-0.3 s of work: long enough to outlive terminate(), short enough for the test.
-        lib.minimizeAsync(f, new Float64Array(d), { method: 'lbfgs', gradTol: 0, maxIterations: 400,
+        lib.minimizeAsync(f, new Float64Array(f.dim), { method: 'lbfgs', gradTol: 0, maxIterations: 400,
           progressEvery: 1, onProgress: () => {} });
         parentPort.postMessage('started');
       }
     `;
-    const fs = require('node:fs') as typeof import('node:fs');
-    const os = require('node:os') as typeof import('node:os');
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stepsearch-workers-')), 'terminate.js');
-    fs.writeFileSync(file, script.replaceAll(JSON.stringify('__SELF__'), JSON.stringify(file)));
-    const out = spawnSync(process.execPath, [file], { encoding: 'utf8', env: process.env, timeout: 60000 });
-    expect(out.status, out.stderr).toBe(0);
-    expect(JSON.parse(out.stdout.trim().split('\n').pop()!)).toEqual({ exited: 3 });
+    expect(runWorkerScript('terminate.js', script)).toEqual({ exited: 3 });
   });
 });
 

@@ -158,12 +158,6 @@ const auto dot_ahead = &dot_scalar<true>;
 const auto dot2_plain = &dot2_scalar<false>;
 const auto dot2_ahead = &dot2_scalar<true>;
 #endif
-// The update is scalar at every level. An AVX-512 gather + scatter version tied with it on Intel (Xeon) and
-// was 1.2-1.4x slower in value+gradient and 1.3x in Hessian·v on AMD Zen 5 (EPYC), where VSCATTERDPD is
-// microcoded. Each g[j] gets one rounding either way: no result depends on the choice.
-const auto axpy_plain = &axpy_scalar<false>;
-const auto axpy_ahead = &axpy_scalar<true>;
-
 }  // namespace
 
 double sparse_dot(const double* values, const std::int32_t* indices, std::int64_t n, const double* w,
@@ -177,8 +171,11 @@ double sparse_dot2(const double* values, const std::int32_t* indices, std::int64
 }
 void sparse_axpy(double alpha, const double* values, const std::int32_t* indices, std::int64_t n, double* g,
                  SparseAhead ahead) {
-  ahead.values ? axpy_ahead(alpha, values, indices, n, g, ahead)
-               : axpy_plain(alpha, values, indices, n, g, ahead);
+  // Scalar at every level: an AVX-512 gather + scatter update tied with it on Intel (Xeon) and was 1.2-1.4x
+  // slower in value+gradient and 1.3x in Hessian·v on AMD Zen 5 (EPYC), where VSCATTERDPD is microcoded.
+  // Each g[j] gets one rounding either way: no result depends on the choice.
+  ahead.values ? axpy_scalar<true>(alpha, values, indices, n, g, ahead)
+               : axpy_scalar<false>(alpha, values, indices, n, g, ahead);
 }
 
 }  // namespace stepsearch::core

@@ -5,13 +5,13 @@
 // build gathers eight entries of w per instruction; the other builds run the same lanes in scalar code, so
 // every build (and the TypeScript twin, linear_js.ts csrDot) gives the same bits. On the Intel Xeon host,
 // CSR logistic 2e5×5e4 (~44 entries per row), gathers and scatters instead of scalar code (two add chains)
-// (the scatters have since gone back to scalar code: on Intel they tied, on AMD they lost)
 // took value at a new point from 11 to 7.9 ms and value+gradient from 20.6 to 15.5 ms at one thread, 9.4 to
 // 7.3 ms at two (medians, alternating processes): the scalar kernels were bound by their loads, not by memory.
 // With them the pass became memory-bound, and prefetching the row ~2 KB ahead (SparseAhead) took
 // value+gradient from ~16.4 to ~12.1 ms at one thread, 6.9 to 6.0 ms at two, and value from 7.7 to 5.4 ms
 // (three alternations each); the AVX2 build's scalar lanes gained as much (value+gradient 18.5–21.2 → 14.8–15.3
-// ms). A 4 KB distance ran slower, prefetching the next chunk's rows during the updates no faster.
+// ms). A 4 KB distance ran slower, prefetching the next chunk's rows during the updates no faster. The
+// updates have since gone back to scalar code (sparse_axpy): the scatters only tied on Intel and lost on AMD.
 #pragma once
 #include <cstdint>
 
